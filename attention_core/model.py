@@ -1,0 +1,134 @@
+"""The shipped toy model: learned word embeddings and one encoder-style head.
+
+Encoder-style means no causal mask: in "apple released a new phone" the words
+that settle apple's meaning come *after* it, so apple must see them.
+
+    model = load_model()
+    trace = model.run("buy an apple and an orange")
+    trace.weights[trace.tokens.index("apple")]   # how apple spreads its attention
+    model.sense_probabilities(trace.outputs)     # what each new vector now means
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+from torch import Tensor
+
+from . import weights
+from .attention import AttentionTrace, attend
+from .multihead import HeadWeights
+from .plane import SensePlane
+from .vocab import Vocabulary, tokenize
+
+TOY_HEAD_FILE = weights.ASSETS / "toy_head.safetensors"
+
+
+@dataclass(frozen=True)
+class SentenceTrace(AttentionTrace):
+    """An `AttentionTrace` that also remembers the words and their embeddings."""
+
+    tokens: list[str]
+    embeddings: Tensor  # (n, d_model): E, exactly the rows of the embedding table
+
+    def position(self, word: str) -> int:
+        """Index of the first occurrence of `word` in the sentence."""
+        try:
+            return self.tokens.index(word)
+        except ValueError:
+            raise ValueError(f"{word!r} is not in the sentence {' '.join(self.tokens)!r}") from None
+
+
+class ToyModel:
+    """Embedding table + one head; topics are read against topic-word embeddings."""
+
+    def __init__(self, table: Tensor, head: HeadWeights, words: list[str], topics: list[str],
+                 meta: dict):
+        self._vocab = Vocabulary(words)
+        self.table = table  # (V, d_model)
+        self.head = head
+        self.topics = list(topics)
+        self.meta = meta
+
+    @property
+    def vocab(self) -> list[str]:
+        return list(self._vocab.words)
+
+    @property
+    def d_model(self) -> int:
+        return self.table.shape[1]
+
+    def embed(self, word: str) -> Tensor:
+        """The word's row of the embedding table: the same whatever the sentence."""
+        return self.table[self._vocab.index(word)].clone()
+
+    def tokenize(self, sentence: str) -> list[str]:
+        """Split and check every word, so an unknown one fails before any work."""
+        tokens = tokenize(sentence)
+        self._vocab.encode(tokens)
+        return tokens
+
+    def run(self, sentence: str) -> SentenceTrace:
+        """Attend over the sentence and return every intermediate, with its words."""
+        tokens = self.tokenize(sentence)
+        x = self.table[self._vocab.encode(tokens)]  # (n, d_model)
+        h = self.head
+        trace = attend(x, h.w_q, h.w_k, h.w_v, w_o=h.w_o)
+        fields = {name: getattr(trace, name) for name in AttentionTrace.__dataclass_fields__}
+        return SentenceTrace(**fields, tokens=tokens, embeddings=x)
+
+    def value_vectors(self, trace: AttentionTrace) -> Tensor:
+        """(m, d_model): what each word offers, value-down then value-up (V · W_O).
+
+        ΔE = weights @ value_vectors, exactly: the weights mix these vectors.
+        """
+        return trace.values @ self.head.w_o
+
+    def landmarks(self, sense: str, k: int = 4, exclude: tuple[str, ...] = ()) -> list[str]:
+        """The k words whose embeddings read most clearly as `sense` (not topic names).
+
+        Ranked by the margin of that sense's logit over the best other sense,
+        so a scene's landmark words are chosen by the model, not by hand.
+        """
+        t = self.topics.index(sense)
+        logits = self.sense_logits(self.table)  # (V, T)
+        others = torch.cat([logits[:, :t], logits[:, t + 1:]], dim=1).max(dim=1).values
+        margin = logits[:, t] - others
+        skip = set(self.topics) | set(exclude)
+        order = torch.argsort(margin, descending=True, stable=True).tolist()
+        return [self.vocab[i] for i in order if self.vocab[i] not in skip][:k]
+
+    def topic_directions(self) -> Tensor:
+        """(T, d_model): the embeddings of the topic words, the model's readout."""
+        return self.table[[self._vocab.index(t) for t in self.topics]]
+
+    def sense_logits(self, vectors: Tensor) -> Tensor:
+        """(..., d_model) -> (..., T): dot product with each topic word's embedding."""
+        return vectors @ self.topic_directions().T
+
+    def sense_probabilities(self, vectors: Tensor) -> Tensor:
+        return torch.softmax(self.sense_logits(vectors), dim=-1)
+
+    def sense_of(self, vector: Tensor) -> str:
+        return self.topics[int(self.sense_logits(vector).argmax())]
+
+    def plane(self, a: str = "fruit", b: str = "tech") -> SensePlane:
+        """The 2-D view spanned by two topic directions (see `plane.py`)."""
+        for t in (a, b):
+            if t not in self.topics:
+                known = ", ".join(self.topics)
+                raise ValueError(f"unknown sense {t!r}; the toy model knows {known}")
+        if a == b:
+            raise ValueError("the two senses of a plane must differ")
+        return SensePlane.spanned_by((a, b), self.embed(a), self.embed(b))
+
+
+@lru_cache(maxsize=1)
+def load_model() -> ToyModel:
+    """Load `assets/toy_head.safetensors` (made by `python -m attention_core.train`)."""
+    tensors, meta = weights.load(TOY_HEAD_FILE)
+    head = HeadWeights(w_q=tensors["w_q"], w_k=tensors["w_k"], w_v=tensors["w_v"],
+                       w_o=tensors["w_o"])
+    return ToyModel(tensors["embeddings"], head, meta["vocab"], meta["topics"], meta)

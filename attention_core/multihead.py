@@ -1,0 +1,123 @@
+"""Several heads side by side, read straight out of a `torch.nn.MultiheadAttention`.
+
+torch packs the heads into big matrices; the lecture speaks of each head on its
+own. For head h (head size d_h = d_model / n_heads):
+
+    W_Q^h = in_proj[q][h·d_h:(h+1)·d_h]ᵀ          (d_model, d_h)
+    W_V^h = in_proj[v][h·d_h:(h+1)·d_h]ᵀ          (d_model, d_h)   "value down"
+    W_O^h = out_proj.weightᵀ[h·d_h:(h+1)·d_h]     (d_h, d_model)   "value up"
+
+Each head proposes ΔE_h = softmax(Q_h K_hᵀ/√d_h) V_h W_O^h and the layer's
+output is Σ_h ΔE_h (+ the output bias). The value-up blocks of all heads,
+stacked, are exactly torch's output matrix: nothing is lost by splitting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import torch
+from torch import Tensor, nn
+
+from .attention import AttentionTrace, attend
+
+
+@dataclass(frozen=True)
+class HeadWeights:
+    """One head's own matrices (row-vector convention, `q = x @ w_q`)."""
+
+    w_q: Tensor  # (d_model, d_h)
+    w_k: Tensor  # (d_context, d_h)
+    w_v: Tensor  # (d_context, d_h)   value down
+    w_o: Tensor  # (d_h, d_model)     value up
+    b_q: Tensor | None = None
+    b_k: Tensor | None = None
+    b_v: Tensor | None = None
+
+
+@dataclass(frozen=True)
+class MultiHeadResult:
+    """What one multi-head layer computed: every head's trace and their sum."""
+
+    heads: list[AttentionTrace]
+    output: Tensor  # (n, d_model)  Σ_h ΔE_h + output bias, equal to torch's output
+
+    @property
+    def updated(self) -> Tensor:
+        """E + ΔE with the layer's summed update: the residual stream after the layer."""
+        x = self.heads[0].outputs - self.heads[0].delta
+        return x + self.output
+
+
+@dataclass(frozen=True)
+class MultiHeadAttention:
+    """A multi-head attention layer as a list of heads the lecture can point at."""
+
+    heads: list[HeadWeights]
+    out_bias: Tensor | None = None
+
+    @property
+    def n_heads(self) -> int:
+        return len(self.heads)
+
+    @property
+    def output_matrix(self) -> Tensor:
+        """The value-up blocks side by side: (n_heads·d_h, d_model), torch's out_proj.weightᵀ."""
+        return torch.cat([h.w_o for h in self.heads], dim=0)
+
+    @classmethod
+    def from_torch(cls, module: nn.MultiheadAttention) -> MultiHeadAttention:
+        """Split a batch-first `nn.MultiheadAttention` into per-head weights."""
+        if not module.batch_first:
+            raise ValueError("from_torch expects nn.MultiheadAttention(..., batch_first=True)")
+        if module.bias_k is not None or module.add_zero_attn:
+            raise ValueError("add_bias_kv and add_zero_attn have no place in the lecture's head")
+        d, n_heads = module.embed_dim, module.num_heads
+        d_h = d // n_heads
+        with torch.no_grad():
+            if module._qkv_same_embed_dim:
+                wq, wk, wv = module.in_proj_weight.detach().chunk(3, dim=0)  # each (d, d)
+            else:
+                wq = module.q_proj_weight.detach()  # (d, d)
+                wk = module.k_proj_weight.detach()  # (d, kdim)
+                wv = module.v_proj_weight.detach()  # (d, vdim)
+            if module.in_proj_bias is not None:
+                bq, bk, bv = module.in_proj_bias.detach().chunk(3)
+            else:
+                bq = bk = bv = None
+            wo = module.out_proj.weight.detach().T  # (d, d): concat(heads) @ wo
+            out_bias = None if module.out_proj.bias is None else module.out_proj.bias.detach()
+
+        def rows(t: Tensor | None, h: int) -> Tensor | None:
+            return None if t is None else t[h * d_h : (h + 1) * d_h]
+
+        heads = [
+            HeadWeights(
+                w_q=rows(wq, h).T.clone(),
+                w_k=rows(wk, h).T.clone(),
+                w_v=rows(wv, h).T.clone(),
+                w_o=rows(wo, h).clone(),
+                b_q=rows(bq, h),
+                b_k=rows(bk, h),
+                b_v=rows(bv, h),
+            )
+            for h in range(n_heads)
+        ]
+        return cls(heads=heads, out_bias=out_bias)
+
+    def __call__(
+        self, x: Tensor, context: Tensor | None = None, causal: bool = False
+    ) -> MultiHeadResult:
+        """Run every head on x (n, d_model); keys and values from `context` if given."""
+        traces = [
+            attend(
+                x, h.w_q, h.w_k, h.w_v,
+                context=context, causal=causal, w_o=h.w_o,
+                b_q=h.b_q, b_k=h.b_k, b_v=h.b_v,
+            )
+            for h in self.heads
+        ]
+        output = torch.stack([t.delta for t in traces]).sum(dim=0)  # (n, d_model)
+        if self.out_bias is not None:
+            output = output + self.out_bias
+        return MultiHeadResult(heads=traces, output=output)

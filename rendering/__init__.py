@@ -1,0 +1,1 @@
+"""Everything behind `render.py`: targets, presets, caching, lectures, figures."""

@@ -1,0 +1,145 @@
+"""A 2-D view of the embedding space, drawn over a fixed, faint reference grid.
+
+The reference grid and its axes are built once and never transformed: when a
+scene shows a matrix acting on the space, it transforms a *separate* moving
+grid (`moving_grid`) on top, so the viewer always sees the space move against
+fixed axes, never the axes moving with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from manim import (
+    DL,
+    RIGHT,
+    UP,
+    UR,
+    Arrow,
+    DashedLine,
+    Dot,
+    Line,
+    Mobject,
+    NumberPlane,
+    VGroup,
+)
+
+from .layout import keep_inside, place_label
+from .text import label
+from .theme import THEME
+
+
+class EmbeddingPlane(VGroup):
+    """Plane coordinates in, scene points out (`plane.p((x, y))`)."""
+
+    def __init__(self, x_range: Sequence[float] = (-3, 7), y_range: Sequence[float] = (-3, 7),
+                 width: float = 6.0, height: float | None = None, step: float = 1.0):
+        super().__init__()
+        span_x = x_range[1] - x_range[0]
+        span_y = y_range[1] - y_range[0]
+        height = height if height is not None else width * span_y / span_x
+        self.reference = NumberPlane(
+            x_range=(x_range[0], x_range[1], step),
+            y_range=(y_range[0], y_range[1], step),
+            x_length=width,
+            y_length=height,
+            background_line_style={"stroke_color": THEME.reference, "stroke_width": 1,
+                                   "stroke_opacity": 0.7},
+            axis_config={"stroke_color": THEME.muted, "stroke_width": 1.5},
+            faded_line_ratio=1,
+        )
+        self.add(self.reference)
+        self.x_range, self.y_range = tuple(x_range), tuple(y_range)
+
+    def p(self, xy: Sequence[float]) -> np.ndarray:
+        """Scene point of plane coordinates (x, y)."""
+        return self.reference.c2p(float(xy[0]), float(xy[1]))
+
+    @property
+    def origin(self) -> np.ndarray:
+        return self.p((0, 0))
+
+    def arrow(self, to: Sequence[float], color: str, start: Sequence[float] = (0, 0),
+              width: float = 4) -> Arrow:
+        """An arrow between plane coordinates; its ends sit exactly on the points."""
+        return Arrow(self.p(start), self.p(to), buff=0, color=color, stroke_width=width,
+                     max_tip_length_to_length_ratio=0.12, max_stroke_width_to_length_ratio=8)
+
+    def dot(self, xy: Sequence[float], color: str, radius: float = 0.05) -> Dot:
+        return Dot(self.p(xy), radius=radius, color=color)
+
+    def sense_ray(self, direction: Sequence[float], name: str, color: str) -> VGroup:
+        """A dashed ray from the origin along a sense direction, labelled at the edge."""
+        d = np.asarray(direction, dtype=float)
+        d = d / np.linalg.norm(d)
+        # how far the ray can go before leaving the plane's box
+        limits = [
+            (self.x_range[1] if d[0] > 0 else self.x_range[0]) / d[0] if abs(d[0]) > 1e-9
+            else np.inf,
+            (self.y_range[1] if d[1] > 0 else self.y_range[0]) / d[1] if abs(d[1]) > 1e-9
+            else np.inf,
+        ]
+        end = d * min(limits) * 0.97
+        ray = DashedLine(self.origin, self.p(end), color=color, stroke_width=2.5,
+                         dash_length=0.12)
+        tag = label(name, THEME.small, color)
+        tag.next_to(self.p(end), np.array([d[0], d[1], 0.0]), buff=0.1)
+        keep_inside(tag, self.reference)
+        return VGroup(ray, tag)
+
+    def word_points(self, words: Sequence[str], coords: np.ndarray, color_of,
+                    avoid: Sequence[Mobject] = ()) -> VGroup:
+        """Dots for words, each labelled where it collides with no other label or dot."""
+        dots = [self.dot(xy, color_of(w)) for w, xy in zip(words, coords, strict=True)]
+        placed: list[Mobject] = list(avoid) + dots
+        group = VGroup()
+        for word, dot in zip(words, dots, strict=True):
+            tag = label(word, THEME.tiny, color_of(word))
+            place_label(tag, dot.get_center(), placed, bounds=self.reference)
+            placed.append(tag)
+            mark = VGroup(dot, tag)
+            gap = np.linalg.norm(_nearest_point(tag, dot.get_center()) - dot.get_center())
+            if gap > 0.18:  # pushed away by a crowd: a leader line says whose label it is
+                mark.add(Line(dot.get_center(), _nearest_point(tag, dot.get_center()),
+                              stroke_width=1, color=color_of(word), stroke_opacity=0.6,
+                              buff=0.06))
+            group.add(mark)
+        return group
+
+    @staticmethod
+    def fit(points: np.ndarray, max_width: float, max_height: float, margin: float = 0.8
+            ) -> EmbeddingPlane:
+        """The smallest whole-unit window holding `points` (and the origin), at one scale
+        for both axes, as large as fits in max_width × max_height."""
+        lo = np.floor(np.minimum(points.min(axis=0), 0) - margin)
+        hi = np.ceil(np.maximum(points.max(axis=0), 0) + margin)
+        span = hi - lo
+        unit = min(max_width / span[0], max_height / span[1])
+        return EmbeddingPlane((lo[0], hi[0]), (lo[1], hi[1]), width=unit * span[0],
+                              height=unit * span[1])
+
+
+def _nearest_point(m: Mobject, point: np.ndarray) -> np.ndarray:
+    """The point of m's bounding box closest to `point`."""
+    return np.clip(point, m.get_corner(DL), m.get_corner(UR))
+
+
+def ghost(mobject: Mobject, opacity: float = 0.3) -> Mobject:
+    """A faded copy: what was there before, kept in view for comparison."""
+    return mobject.copy().set_opacity(opacity)
+
+
+def tip_label(arrow: Arrow, text: str, color: str, size: float | None = None,
+              placed: list[Mobject] | None = None) -> Mobject:
+    """A label just beyond an arrow's tip (along its direction), clear of `placed` labels."""
+    tag = label(text, size or THEME.small, color)
+    heading = arrow.get_end() - arrow.get_start()
+    heading = heading / (np.linalg.norm(heading) or 1.0)
+    preferred = np.sign(np.round(heading * 1.3))  # snapped to one of eight directions
+    if not preferred.any():
+        preferred = UP + RIGHT
+    place_label(tag, arrow.get_end(), placed or [], preferred=preferred, buff=0.14)
+    if placed is not None:
+        placed.append(tag)
+    return tag
