@@ -50,6 +50,26 @@ def cmd_render(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_figures(args: argparse.Namespace) -> int:
+    from scenes import UnknownSceneError, registry, scene_info
+
+    from .figures import render_figures
+    from .targets import SceneRef
+
+    names = args.names or list(registry())
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    out_root = Path(args.out) if args.out else BUILD / "figures"
+    for name in names:
+        try:
+            scene_info(name)
+        except UnknownSceneError as exc:
+            raise UserError(str(exc)) from None
+        for path in render_figures(SceneRef("scene", name), out_root / name, formats,
+                                   moments=args.moment or None, transparent=args.transparent):
+            print(path)
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="render.py", description="Render attention explainers.")
     p.add_argument("--verbose", action="store_true", help="show tracebacks and Manim's log")
@@ -66,6 +86,14 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--transparent", action="store_true", help="transparent background (mov)")
     r.add_argument("--out", help="output folder (default: build/QUALITY)")
     r.set_defaults(func=cmd_render)
+
+    f = sub.add_parser("figures", help="stills at each scene's key moments, for slides")
+    f.add_argument("names", nargs="*", metavar="NAME", help="scene names (default: all)")
+    f.add_argument("--format", default="png", help="comma-separated: png,svg,pdf")
+    f.add_argument("--moment", action="append", help="only this key moment (repeatable)")
+    f.add_argument("--transparent", action="store_true", help="no background")
+    f.add_argument("--out", help="output folder (default: build/figures)")
+    f.set_defaults(func=cmd_figures)
     return p
 
 

@@ -40,7 +40,6 @@ from scenes.kit import (
     fmt,
     label,
     segment_markers,
-    tip_label,
 )
 
 PANEL_X = 3.7  # centre of the right-hand panel (sentence, keys, scores, weights)
@@ -104,7 +103,7 @@ class AppleInContext(ExplainerScene):
                                   avoid=[r[1] for r in rays] + keep_clear)
         self.placed = [m for mark in marks for m in mark[:2]] + [r[1] for r in rays] + keep_clear
         self.e_arrow = plane.arrow(self.focus_xy, THEME.embedding)
-        e_tag = tip_label(self.e_arrow, f"E ({p.focus})", THEME.embedding, placed=self.placed)
+        e_tag = plane.tip_label(self.e_arrow, f"E ({p.focus})", THEME.embedding, self.placed)
 
         self.narrate(f"Before any context, '{p.focus}' has one embedding E: the same vector in "
                      f"every sentence, between the {p.senses[0]} and {p.senses[1]} directions.")
@@ -217,7 +216,7 @@ class AppleInContext(ExplainerScene):
                      "the values make \u0394E, the change that the context proposes.")
         self.play(LaggedStart(*[GrowArrow(a) for a in pieces], lag_ratio=0.5),
                   run_time=2.5 * quick)
-        delta_tag = tip_label(delta, "\u0394E", THEME.output, placed=self.placed)
+        delta_tag = plane.tip_label(delta, "\u0394E", THEME.output, self.placed)
         self.play(GrowArrow(delta), FadeIn(delta_tag), pieces.animate.set_opacity(0.6))
         if detailed:
             self.moment("delta")
@@ -226,8 +225,8 @@ class AppleInContext(ExplainerScene):
         # E′ = E + ΔE arrives; E stays where it was, ghosted
         new_xy = self.view.coords(trace.outputs[i]).numpy()
         context = plane.arrow(new_xy, THEME.output, width=5)
-        tag = tip_label(context, f"E\u2032 = E + \u0394E  ({k + 1})", THEME.output,
-                        placed=self.placed)
+        tag = plane.tip_label(context, f"E\u2032 = E + \u0394E  ({k + 1})", THEME.output,
+                              self.placed)
         sense = self.model.sense_of(trace.outputs[i])
         self.narrate(f"The new vector E\u2032 = E + \u0394E arrives near the {sense} words. "
                      "E itself has not moved: it stays where it was, ghosted.")
@@ -249,8 +248,8 @@ class AppleInContext(ExplainerScene):
         else:
             line.move_to([PANEL_X, -0.4, 0])
         self.summary.add(line)
-        self.placed.remove(tag)
-        short = tip_label(context, f"E\u2032 ({k + 1})", THEME.output, placed=self.placed)
+        self.placed.remove(tag[0])
+        short = plane.tip_label(context, f"E\u2032 ({k + 1})", THEME.output, self.placed)
         self.contexts.add(context, short)
         self.play(FadeOut(tokens), FadeOut(scores), FadeOut(bars), FadeOut(bar_tag),
                   FadeIn(line), context.animate.set_opacity(0.5),

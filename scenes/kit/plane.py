@@ -66,6 +66,11 @@ class EmbeddingPlane(VGroup):
         return Arrow(self.p(start), self.p(to), buff=0, color=color, stroke_width=width,
                      max_tip_length_to_length_ratio=0.12, max_stroke_width_to_length_ratio=8)
 
+    def tip_label(self, arrow: Arrow, text: str, color: str, placed: list[Mobject],
+                  size: float | None = None) -> VGroup:
+        """`tip_label` kept inside this plane."""
+        return tip_label(arrow, text, color, size, placed, bounds=self.reference)
+
     def dot(self, xy: Sequence[float], color: str, radius: float = 0.05) -> Dot:
         return Dot(self.p(xy), radius=radius, color=color)
 
@@ -131,15 +136,23 @@ def ghost(mobject: Mobject, opacity: float = 0.3) -> Mobject:
 
 
 def tip_label(arrow: Arrow, text: str, color: str, size: float | None = None,
-              placed: list[Mobject] | None = None) -> Mobject:
-    """A label just beyond an arrow's tip (along its direction), clear of `placed` labels."""
+              placed: list[Mobject] | None = None, bounds: Mobject | None = None) -> VGroup:
+    """A label just beyond an arrow's tip (along its direction), clear of `placed`
+    labels and inside `bounds`; a thin leader line joins it to the tip when a crowd
+    pushed it away."""
     tag = label(text, size or THEME.small, color)
     heading = arrow.get_end() - arrow.get_start()
     heading = heading / (np.linalg.norm(heading) or 1.0)
     preferred = np.sign(np.round(heading * 1.3))  # snapped to one of eight directions
     if not preferred.any():
         preferred = UP + RIGHT
-    place_label(tag, arrow.get_end(), placed or [], preferred=preferred, buff=0.14)
+    place_label(tag, arrow.get_end(), placed or [], bounds=bounds, preferred=preferred,
+                buff=0.14)
     if placed is not None:
         placed.append(tag)
-    return tag
+    group = VGroup(tag)
+    near = _nearest_point(tag, arrow.get_end())
+    if np.linalg.norm(near - arrow.get_end()) > 0.3:
+        group.add(Line(arrow.get_end(), near, stroke_width=1, color=color, stroke_opacity=0.6,
+                       buff=0.05))
+    return group

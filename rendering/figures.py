@@ -1,0 +1,149 @@
+"""Stills for slides, taken at a scene's named key moments: PNG, SVG and PDF.
+
+The scene runs with animations skipped and with no frame drawn at all until a
+wanted moment is reached: then the frame is drawn once, as pixels (PNG) and/or
+as vector paths on cairo's SVG and PDF surfaces, with the exact same drawing
+calls Manim uses for pixels, so colours and geometry match. The run stops
+after the last wanted moment.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .errors import RenderFailed, UserError
+from .targets import SceneRef, load_class
+
+FIGURE_FORMATS = ("png", "svg", "pdf")
+WIDTH, HEIGHT = 1920, 1080
+
+
+class _Done(Exception):
+    """Raised from a moment hook once every wanted still is written."""
+
+
+def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _draw_vector(scene, surface, transparent: bool) -> None:
+    """Draw the scene's current frame on a cairo vector surface (SVG or PDF)."""
+    import cairo
+    from manim import VMobject
+    from manim.utils.color import color_to_rgba
+    from manim.utils.iterables import list_update
+
+    camera = scene.renderer.camera
+    pw, ph = camera.pixel_width, camera.pixel_height
+    fw, fh, fc = camera.frame_width, camera.frame_height, camera.frame_center
+    ctx = cairo.Context(surface)
+    if not transparent:
+        r, g, b, _ = color_to_rgba(camera.background_color)
+        ctx.set_source_rgba(r, g, b, camera.background_opacity)
+        ctx.paint()
+    # the same frame-to-page matrix Manim uses for its pixel surface
+    ctx.set_matrix(cairo.Matrix(pw / fw, 0, 0, -(ph / fh), pw / 2 - fc[0] * pw / fw,
+                                ph / 2 + fc[1] * ph / fh))
+    mobjects = camera.get_mobjects_to_display(list_update(scene.mobjects,
+                                                          scene.foreground_mobjects))
+    for mob in mobjects:
+        if isinstance(mob, VMobject):
+            camera.display_vectorized(mob, ctx)
+        else:
+            raise RenderFailed(f"{type(mob).__name__} is not a vector drawing; "
+                               "use VMobjects in scenes meant for SVG/PDF figures")
+    surface.finish()
+
+
+def _capture(scene, name: str, out_dir: Path, formats: Iterable[str], transparent: bool
+             ) -> list[Path]:
+    import cairo
+    from manim.utils.iterables import list_update
+
+    written = []
+    camera = scene.renderer.camera
+    for fmt in formats:
+        path = out_dir / f"{name}.{fmt}"
+        if fmt == "png":
+            camera.reset()
+            camera.capture_mobjects(list_update(scene.mobjects, scene.foreground_mobjects))
+            image = camera.get_image()
+            if not transparent:
+                image = image.convert("RGB")
+            _atomic_write(path, lambda p, im=image: im.save(p, format="PNG"))
+        else:
+            surface_cls = cairo.SVGSurface if fmt == "svg" else cairo.PDFSurface
+            _atomic_write(path, lambda p, cls=surface_cls: _draw_vector(
+                scene, cls(str(p), camera.pixel_width, camera.pixel_height), transparent))
+        written.append(path)
+    return written
+
+
+def figure_renderer_class():
+    """A Cairo renderer that draws nothing unless asked: skipping stays free."""
+    from manim.renderer.cairo_renderer import CairoRenderer
+
+    class StillRenderer(CairoRenderer):
+        def update_frame(self, *args, **kwargs) -> None:
+            return None
+
+    return StillRenderer
+
+
+def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png",),
+                   moments: Iterable[str] | None = None, transparent: bool = False
+                   ) -> list[Path]:
+    """Write one still per key moment (or per named moment) into `out_dir`."""
+    from manim import tempconfig
+
+    formats = list(formats)
+    for fmt in formats:
+        if fmt not in FIGURE_FORMATS:
+            raise UserError(f"unknown figure format {fmt!r}; choose from "
+                            f"{', '.join(FIGURE_FORMATS)}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    with tempfile.TemporaryDirectory(prefix=".tmp-figures-", dir=out_dir) as media, \
+            tempconfig({"dry_run": True, "pixel_width": WIDTH, "pixel_height": HEIGHT,
+                        "frame_rate": 60, "media_dir": media, "transparent": transparent,
+                        "disable_caching": True, "progress_bar": "none",
+                        "verbosity": "WARNING"}):
+        cls = load_class(ref)
+        declared = tuple(getattr(cls, "key_moments", ()))
+        wanted = list(declared if moments is None else moments)
+        unknown = [m for m in wanted if m not in declared]
+        if unknown:
+            raise UserError(f"{ref.label} has no key moment {', '.join(unknown)}; "
+                            f"its moments: {', '.join(declared) or 'none'}")
+        if not wanted:
+            raise UserError(f"{ref.label} declares no key moments to take stills at")
+        remaining = set(wanted)
+
+        def hook(scene, name: str) -> None:
+            if name in remaining:
+                written.extend(_capture(scene, name, out_dir, formats, transparent))
+                remaining.discard(name)
+                if not remaining:
+                    raise _Done
+
+        probe = type(cls.__name__, (cls,), {"moment_hooks": (*cls.moment_hooks, hook)})
+        scene = probe(renderer=figure_renderer_class()(skip_animations=True),
+                      skip_animations=True)
+        try:
+            scene.render()
+        except _Done:
+            pass
+        if remaining:
+            raise RenderFailed(f"{ref.label}: never reached moment(s) {', '.join(remaining)}")
+    return written
