@@ -129,13 +129,15 @@ class Sentence:
     tokens: tuple[str, ...]
     topic: str
     links: tuple[tuple[int, int], ...] = ()  # (adjective position, noun position)
+    nouns: tuple[int, ...] = ()  # positions of nouns that adjectives may describe
 
     @property
     def text(self) -> str:
         return " ".join(self.tokens)
 
 
-def _fill(template: str, rng: random.Random) -> tuple[list[str], list[tuple[int, int]]]:
+def _fill(template: str, rng: random.Random
+          ) -> tuple[list[str], list[tuple[int, int]], list[int]]:
     tokens: list[str] = []
     adjective_of: list[tuple[int, str]] = []  # (position, noun label)
     noun_at: dict[str, int] = {}
@@ -165,7 +167,7 @@ def _fill(template: str, rng: random.Random) -> tuple[list[str], list[tuple[int,
         if t == "a" and tokens[i + 1][0] in "aeiou":
             tokens[i] = "an"
     links = [(pos, noun_at[label]) for pos, label in adjective_of]
-    return tokens, links
+    return tokens, links, sorted(noun_at.values())
 
 
 def generate(split: str = "train", per_template: int = 40, seed: int = 0) -> list[Sentence]:
@@ -180,12 +182,12 @@ def generate(split: str = "train", per_template: int = 40, seed: int = 0) -> lis
     out: list[Sentence] = []
     for topic, template in templates:
         for _ in range(per_template):
-            tokens, links = _fill(template, rng)
+            tokens, links, nouns = _fill(template, rng)
             key = tuple(tokens)
             if key in seen:
                 continue
             seen.add(key)
-            out.append(Sentence(key, topic, tuple(links)))
+            out.append(Sentence(key, topic, tuple(links), tuple(nouns)))
     rng.shuffle(out)
     return out
 

@@ -34,3 +34,40 @@ def sense_accuracy(model: ToyModel, split: str = "held_out") -> SenseAccuracy:
                 right += model.sense_of(trace.outputs[i]) == sentence.topic
                 right_alone += model.sense_of(trace.embeddings[i]) == sentence.topic
     return SenseAccuracy(total, right, right_alone)
+
+
+def stack_accuracy(stack, split: str = "held_out") -> list[float]:
+    """Share of ambiguous words read as the right topic after each block (0 = input)."""
+    right = [0] * (len(stack.layers) + 1)
+    total = 0
+    for sentence in corpus.generate(split):
+        trace = stack.run(sentence.text)
+        for i, token in enumerate(trace.tokens):
+            if token in corpus.AMBIGUOUS:
+                total += 1
+                for b, state in enumerate(trace.states):
+                    right[b] += stack.sense_of(state[i]) == sentence.topic
+    return [r / total for r in right]
+
+
+def head_report(layer, split: str = "held_out") -> str:
+    """What each head of the lecture layer does, measured on held-out and training text."""
+    from .measure import measure_heads
+
+    lines = [f"lecture layer, head {h + 1} ({job}): {stats}"
+             for h, (job, stats) in enumerate(zip(layer.head_jobs, measure_heads(layer),
+                                                  strict=True))]
+    return "\n".join(lines)
+
+
+def alignment_accuracy(model, split: str = "held_out") -> float:
+    """Share of French words whose strongest attention is on the English word they translate."""
+    from .translation import generate_pairs
+
+    right = total = 0
+    for pair in generate_pairs(split):
+        trace = model.run(" ".join(pair.english), " ".join(pair.french))
+        for i, source in enumerate(pair.source):
+            total += 1
+            right += int(trace.weights[i].argmax()) == source
+    return right / total

@@ -56,7 +56,104 @@ def report_toy_head(path: Path) -> str:
             f"{acc.accuracy:.1%} in context (embedding alone: {acc.accuracy_alone:.1%})")
 
 
-STAGES = {"head": (write_toy_head, report_toy_head)}
+def _toy():
+    from .model import load_model
+
+    load_model.cache_clear()  # the shipped embeddings (`--check` verifies them first)
+    return load_model()
+
+
+def write_lecture_layer(folder: Path) -> Path:
+    from . import train_layers as tl
+    from .transformer import LECTURE_LAYER_FILE
+
+    toy = _toy()
+    tensors = tl.train_lecture_layer(toy.table, toy.vocab)
+    meta = {"n_heads": tl.N_HEADS, "d_pos": tl.D_POS, "head_jobs": list(tl.HEAD_JOBS),
+            "adjectives": tl.adjective_words(), "seed": tl.SEED, "command": weights.REGENERATE}
+    path = folder / LECTURE_LAYER_FILE.name
+    weights.save(path, tensors, meta)
+    return path
+
+
+def write_deep_stack(folder: Path) -> Path:
+    from . import train_layers as tl
+    from .transformer import DEEP_STACK_FILE
+
+    toy = _toy()
+    tensors = tl.train_stack(toy.table, toy.vocab)
+    meta = {"n_heads": tl.N_HEADS, "d_pos": tl.D_POS, "depth": tl.STACK_DEPTH,
+            "seed": tl.SEED, "command": weights.REGENERATE}
+    path = folder / DEEP_STACK_FILE.name
+    weights.save(path, tensors, meta)
+    return path
+
+
+def write_cross(folder: Path) -> Path:
+    from . import train_cross as tc
+    from .cross import CROSS_FILE
+    from .translation import french_vocabulary
+
+    toy = _toy()
+    tensors = tc.train_cross(toy.table, toy.vocab)
+    meta = {"french_vocab": french_vocabulary(), "d_head": tc.D_HEAD, "seed": tc.SEED,
+            "command": weights.REGENERATE}
+    path = folder / CROSS_FILE.name
+    weights.save(path, tensors, meta)
+    return path
+
+
+def report_cross(path: Path) -> str:
+    from . import cross
+    from .evaluate import alignment_accuracy
+
+    original, cross.CROSS_FILE = cross.CROSS_FILE, path
+    cross.load_cross.cache_clear()
+    try:
+        acc = alignment_accuracy(cross.load_cross())
+    finally:
+        cross.CROSS_FILE = original
+        cross.load_cross.cache_clear()
+    return (f"cross head: held-out French words attending most to the English word they "
+            f"translate: {acc:.1%}")
+
+
+def _from(path: Path, loader):
+    """Load a positional model from `path` instead of assets/ (for --check reports)."""
+    from . import transformer
+
+    original = (transformer.LECTURE_LAYER_FILE, transformer.DEEP_STACK_FILE)
+    transformer.LECTURE_LAYER_FILE = transformer.DEEP_STACK_FILE = path
+    loader.cache_clear()
+    try:
+        return loader()
+    finally:
+        transformer.LECTURE_LAYER_FILE, transformer.DEEP_STACK_FILE = original
+        loader.cache_clear()
+
+
+def report_lecture_layer(path: Path) -> str:
+    from .evaluate import head_report
+    from .transformer import load_lecture_layer
+
+    return head_report(_from(path, load_lecture_layer))
+
+
+def report_deep_stack(path: Path) -> str:
+    from .evaluate import stack_accuracy
+    from .transformer import load_deep_stack
+
+    per_block = stack_accuracy(_from(path, load_deep_stack))
+    return ("deep stack: held-out ambiguous words right after each block: "
+            + " → ".join(f"{a:.1%}" for a in per_block))
+
+
+STAGES = {
+    "head": (write_toy_head, report_toy_head),
+    "layer": (write_lecture_layer, report_lecture_layer),
+    "stack": (write_deep_stack, report_deep_stack),
+    "cross": (write_cross, report_cross),
+}
 
 
 def main(argv: list[str] | None = None) -> int:

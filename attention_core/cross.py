@@ -1,0 +1,75 @@
+"""The shipped cross-attention head: a French word's query looks up English keys.
+
+Self-attention takes Q, K and V from one sequence; cross-attention takes Q from
+one (here the French translation being written) and K, V from another (the
+English source). There is no mask: the whole source is available.
+
+    model = load_cross()
+    trace = model.run("she ate a red apple", "elle a mangé une pomme rouge")
+    trace.weights        # (French words, English words), each row sums to 1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import torch
+from torch import Tensor
+
+from . import weights
+from .attention import AttentionTrace, attend
+from .model import ToyModel, load_model
+from .multihead import HeadWeights
+from .vocab import Vocabulary, tokenize
+
+CROSS_FILE = weights.ASSETS / "cross_head.safetensors"
+
+
+@dataclass(frozen=True)
+class CrossTrace(AttentionTrace):
+    """Rows are French words (queries), columns English words (keys and values)."""
+
+    source_tokens: list[str]  # English
+    target_tokens: list[str]  # French
+    source_inputs: Tensor  # (m, d_model)  [E | P] of the English words
+    target_inputs: Tensor  # (n, d_model)  [F | P] of the French words
+
+
+class CrossModel:
+    def __init__(self, toy: ToyModel, french: Tensor, french_words: list[str],
+                 positions: Tensor, head: HeadWeights, meta: dict):
+        self.toy = toy
+        self.french = french  # (V_fr, d_token), learned
+        self.french_vocab = Vocabulary(french_words)
+        self.positions = positions
+        self.head = head
+        self.meta = meta
+
+    def _inputs(self, table: Tensor, ids: list[int]) -> Tensor:
+        if len(ids) > self.positions.shape[0]:
+            raise ValueError(f"at most {self.positions.shape[0]} words per sentence")
+        return torch.cat([table[ids], self.positions[: len(ids)]], dim=1)
+
+    def run(self, english: str, french: str) -> CrossTrace:
+        en = self.toy.tokenize(english)
+        fr = tokenize(french)
+        x_en = self._inputs(self.toy.table, [self.toy.vocab.index(w) for w in en])
+        x_fr = self._inputs(self.french, self.french_vocab.encode(fr))
+        h = self.head
+        trace = attend(x_fr, h.w_q, h.w_k, h.w_v, context=x_en, w_o=h.w_o)
+        fields = {name: getattr(trace, name) for name in AttentionTrace.__dataclass_fields__}
+        return CrossTrace(**fields, source_tokens=en, target_tokens=fr, source_inputs=x_en,
+                          target_inputs=x_fr)
+
+    def source_word_probabilities(self, delta: Tensor) -> Tensor:
+        """(V_en,): which English word an update names (dot with English embeddings)."""
+        return torch.softmax(delta[..., : self.toy.d_model] @ self.toy.table.T, dim=-1)
+
+
+@lru_cache(maxsize=1)
+def load_cross() -> CrossModel:
+    tensors, meta = weights.load(CROSS_FILE)
+    head = HeadWeights(tensors["w_q"], tensors["w_k"], tensors["w_v"], tensors["w_o"])
+    return CrossModel(load_model(), tensors["french"], meta["french_vocab"],
+                      tensors["positions"], head, meta)

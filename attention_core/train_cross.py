@@ -1,0 +1,76 @@
+"""Train the cross-attention head: French queries look up English keys and values.
+
+Inputs on both sides are [word embedding | sinusoidal position] (d_model = 12).
+English embeddings are the toy model's (frozen); French embeddings are learned.
+One head: W_Q (12 → 8) on the French side, W_K and W_V (12 → 8) on the English
+side, W_O (8 → 12). No mask: every French word may look at every English word.
+
+Objective: the update ΔE that a French word receives must name the English
+word it translates, read against the English embeddings (its dot product with
+each English word's embedding, softmax over the English vocabulary). The head
+can only do that by attending to the right English word: which one that is, it
+has to learn (French puts adjectives after the noun, so it is not a diagonal).
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import Tensor, nn
+
+from .train_layers import positional_code
+from .translation import french_vocabulary, generate_pairs
+from .vocab import Vocabulary
+
+SEED = 0
+D_HEAD = 8
+STEPS = 1500
+LR = 0.02
+
+
+def _pad(rows: list[list[int]]) -> tuple[Tensor, Tensor]:
+    length = max(map(len, rows))
+    ids = torch.zeros(len(rows), length, dtype=torch.long)
+    real = torch.zeros(len(rows), length, dtype=torch.bool)
+    for b, r in enumerate(rows):
+        ids[b, : len(r)] = torch.tensor(r)
+        real[b, : len(r)] = True
+    return ids, real
+
+
+def train_cross(table: Tensor, words: list[str], seed: int = SEED, steps: int = STEPS
+                ) -> dict[str, Tensor]:
+    torch.manual_seed(seed)
+    en_vocab, fr_vocab = Vocabulary(words), Vocabulary(french_vocabulary())
+    pairs = generate_pairs("train", seed=seed)
+    en_ids, en_real = _pad([en_vocab.encode(p.english) for p in pairs])
+    fr_ids, fr_real = _pad([fr_vocab.encode(p.french) for p in pairs])
+    source = torch.zeros_like(fr_ids)
+    for b, p in enumerate(pairs):
+        source[b, : len(p.source)] = en_ids[b, list(p.source)]  # English word id per French word
+    d_tok = table.shape[1]
+    pos = positional_code()
+    d_model = d_tok + pos.shape[1]
+
+    french = nn.Parameter(torch.randn(len(fr_vocab), d_tok) * 0.5)
+    w = {name: nn.Parameter(torch.randn(*shape) / math.sqrt(shape[0]))
+         for name, shape in (("w_q", (d_model, D_HEAD)), ("w_k", (d_model, D_HEAD)),
+                             ("w_v", (d_model, D_HEAD)), ("w_o", (D_HEAD, d_model)))}
+    params = [french, *w.values()]
+    opt = torch.optim.Adam(params, lr=LR)
+    x_en = torch.cat([table[en_ids], pos[: en_ids.shape[1]].expand(len(pairs), -1, -1)], -1)
+    for _ in range(steps):
+        x_fr = torch.cat([french[fr_ids], pos[: fr_ids.shape[1]].expand(len(pairs), -1, -1)], -1)
+        q, k, v = x_fr @ w["w_q"], x_en @ w["w_k"], x_en @ w["w_v"]  # (B, Lf|Le, d_head)
+        scores = q @ k.transpose(1, 2) / math.sqrt(D_HEAD)  # (B, Lf, Le)
+        att = torch.softmax(scores.masked_fill(~en_real[:, None, :], float("-inf")), dim=-1)
+        delta = att @ v @ w["w_o"]  # (B, Lf, d_model)
+        logits = delta[..., :d_tok] @ table.T  # (B, Lf, V_en)
+        loss = nn.functional.cross_entropy(logits[fr_real], source[fr_real])
+        loss = loss + 1e-4 * sum((p**2).sum() for p in params)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return {"french": french.detach().clone(), "positions": pos.clone(),
+            **{k: p.detach().clone() for k, p in w.items()}}
