@@ -1,9 +1,16 @@
-"""The command line: `python render.py list | words | render | lecture | figures`."""
+"""The command line: `python render.py list | words | render | lecture | figures`.
+
+    render.py render apple_in_context                 a scene, at low quality
+    render.py render my_scenes.py:Intro talk.toml -q high -f webm
+    render.py lecture                                 the default lecture, with chapters
+    render.py figures attention_pattern --format png,svg,pdf
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -12,6 +19,7 @@ from .presets import FORMATS, QUALITIES
 
 ROOT = Path(__file__).resolve().parent.parent
 BUILD = ROOT / "build"
+DEFAULT_MANIFEST = ROOT / "assets" / "lectures" / "attention.toml"
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -31,75 +39,182 @@ def cmd_words(args: argparse.Namespace) -> int:
     return 0
 
 
+def _reporter(args):
+    from .progress import Reporter
+
+    return Reporter(quiet=args.quiet)
+
+
+def _finish(args, outcomes, reporter, extra_rows=()) -> int:
+    """Summary table, output paths on stdout, and the exit code."""
+    rows = [(o.task.label, o.status, f"{o.seconds:.1f}s" if o.status == "rendered" else "-",
+             _short(o.outputs[0] if o.outputs else o.task.outputs[0])) for o in outcomes]
+    reporter.table(rows + list(extra_rows))
+    failed = [o for o in outcomes if o.status == "failed"]
+    for o in failed:
+        if args.verbose:
+            print(o.trace, file=sys.stderr)
+        print(f"error: {o.task.label}: {o.error}", file=sys.stderr)
+    for o in outcomes:
+        if o.status != "failed":
+            for path in (o.outputs if o.task.kind == "figures" else o.task.outputs[:1]):
+                print(path)
+    return 1 if failed else 0
+
+
+def _short(path: Path) -> str:
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
 def cmd_render(args: argparse.Namespace) -> int:
-    from scenes import UnknownSceneError, scene_info
+    from . import system
+    from .pool import Task, run_tasks
+    from .targets import resolve
 
-    from .targets import SceneRef
-    from .worker import Job, render
-
+    if args.transparent and args.format == "mp4":
+        raise UserError("mp4 cannot be transparent: use --format mov or --format webm")
+    refs = [ref for target in args.targets for ref in resolve(target)]
+    system.require_all(video=True)
     out_dir = Path(args.out) if args.out else BUILD / args.quality
-    for target in args.targets:
-        try:
-            scene_info(target)
-        except UnknownSceneError as exc:
-            raise UserError(str(exc)) from None
-        ext = "mov" if args.transparent and args.format == "mp4" else args.format
-        job = Job(SceneRef("scene", target), args.quality, ext, out_dir / f"{target}.{ext}",
-                  transparent=args.transparent)
-        print(render(job))
-    return 0
+    tasks = [Task("video", ref, (out_dir / f"{ref.label}.{args.format}",),
+                  quality=args.quality, fmt=args.format, transparent=args.transparent)
+             for ref in refs]
+    reporter = _reporter(args)
+    return _finish(args, run_tasks(tasks, args.jobs, args.force, reporter), reporter)
+
+
+def cmd_lecture(args: argparse.Namespace) -> int:
+    from . import cache, system
+    from .lecture import join, join_key, read_manifest
+    from .pool import Task, run_tasks
+
+    lecture = read_manifest(Path(args.manifest), quality=args.quality)
+    system.require_all(video=True)
+    clip_dir = (Path(args.out) if args.out else BUILD) / lecture.quality
+    unique = list(dict.fromkeys(ch.ref for ch in lecture.chapters))
+    tasks = [Task("video", ref, (clip_dir / f"{ref.label}.mp4",), quality=lecture.quality)
+             for ref in unique]
+    reporter = _reporter(args)
+    outcomes = run_tasks(tasks, args.jobs, args.force, reporter)
+    if any(o.status == "failed" for o in outcomes):
+        return _finish(args, outcomes, reporter)
+    clip_of = {o.task.ref: o.task for o in outcomes}
+    clips = [clip_of[ch.ref].outputs[0] for ch in lecture.chapters]
+    out = (Path(args.out) if args.out else BUILD / "lectures") / f"{lecture.name}.mp4"
+    key = join_key(lecture, [clip_of[ch.ref].key for ch in lecture.chapters])
+    outputs = [out, out.with_suffix(".srt"), out.with_suffix(".chapters.txt")]
+    if args.force or not cache.is_fresh(outputs, key):
+        join(lecture, clips, out)
+        cache.mark_fresh(outputs, key)
+        status = "joined"
+    else:
+        status = "up to date"
+    code = _finish(args, outcomes, reporter, [(lecture.name, status, "-", _short(out))])
+    for path in outputs[1:] + outputs[:1]:
+        print(path)
+    return code
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
     from scenes import UnknownSceneError, registry, scene_info
 
-    from .figures import render_figures
+    from . import system
+    from .figures import FIGURE_FORMATS
+    from .pool import Task, run_tasks
     from .targets import SceneRef
 
-    names = args.names or list(registry())
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
+    bad = [f for f in formats if f not in FIGURE_FORMATS]
+    if bad or not formats:
+        raise UserError(f"unknown figure format {', '.join(bad) or '(none)'}; choose from "
+                        f"{', '.join(FIGURE_FORMATS)}, comma-separated")
     out_root = Path(args.out) if args.out else BUILD / "figures"
-    for name in names:
+    tasks = []
+    for name in args.names or list(registry()):
         try:
-            scene_info(name)
+            info = scene_info(name)
         except UnknownSceneError as exc:
             raise UserError(str(exc)) from None
-        for path in render_figures(SceneRef("scene", name), out_root / name, formats,
-                                   moments=args.moment or None, transparent=args.transparent):
-            print(path)
-    return 0
+        moments = tuple(args.moment) if args.moment else info.key_moments
+        unknown = [m for m in moments if m not in info.key_moments]
+        if unknown:
+            raise UserError(f"{name} has no key moment {', '.join(unknown)}; its moments: "
+                            f"{', '.join(info.key_moments)}")
+        outputs = tuple(out_root / name / f"{m}.{f}" for m in moments for f in formats)
+        tasks.append(Task("figures", SceneRef("scene", name), outputs, formats=formats,
+                          moments=moments, transparent=args.transparent))
+    system.require_cairo()
+    system.require_latex()
+    reporter = _reporter(args)
+    return _finish(args, run_tasks(tasks, args.jobs, args.force, reporter), reporter)
+
+
+def _jobs(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
+    return value
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="render.py", description="Render attention explainers.")
-    p.add_argument("--verbose", action="store_true", help="show tracebacks and Manim's log")
+    p.add_argument("--verbose", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
+
+    def running(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1,
+                         help="scenes rendered at once, each in its own process "
+                              "(default: number of cores)")
+        cmd.add_argument("--force", action="store_true", help="render even if up to date")
+        cmd.add_argument("--quiet", action="store_true", help="no progress bars or table")
+        cmd.add_argument("--out", help="output folder")
+        cmd.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
+                         help="show tracebacks")
 
     sub.add_parser("list", help="scene names with a one-line description").set_defaults(
         func=cmd_list)
     sub.add_parser("words", help="the words the toy model knows").set_defaults(func=cmd_words)
 
-    r = sub.add_parser("render", help="render scenes to video files under build/")
-    r.add_argument("targets", nargs="+", metavar="TARGET", help="a scene name")
-    r.add_argument("--quality", "-q", choices=list(QUALITIES), default="low")
+    r = sub.add_parser("render", help="render scenes, Python files or TOML specs to video")
+    r.add_argument("targets", nargs="+", metavar="TARGET",
+                   help="a scene name, file.py, file.py:ClassName, or spec.toml")
+    r.add_argument("--quality", "-q", choices=list(QUALITIES), default="low",
+                   help="low 480p15, medium 720p30, high 1080p60, 4k 2160p60")
     r.add_argument("--format", "-f", choices=list(FORMATS), default="mp4")
-    r.add_argument("--transparent", action="store_true", help="transparent background (mov)")
-    r.add_argument("--out", help="output folder (default: build/QUALITY)")
+    r.add_argument("--transparent", action="store_true", help="transparent background "
+                                                              "(mov or webm)")
+    running(r)
     r.set_defaults(func=cmd_render)
+
+    lec = sub.add_parser("lecture", help="render a lecture manifest into one chaptered video")
+    lec.add_argument("manifest", nargs="?", default=str(DEFAULT_MANIFEST),
+                     help="lecture manifest (default: assets/lectures/attention.toml)")
+    lec.add_argument("--quality", "-q", choices=list(QUALITIES), default=None,
+                     help="override the manifest's quality")
+    running(lec)
+    lec.set_defaults(func=cmd_lecture)
 
     f = sub.add_parser("figures", help="stills at each scene's key moments, for slides")
     f.add_argument("names", nargs="*", metavar="NAME", help="scene names (default: all)")
     f.add_argument("--format", default="png", help="comma-separated: png,svg,pdf")
     f.add_argument("--moment", action="append", help="only this key moment (repeatable)")
     f.add_argument("--transparent", action="store_true", help="no background")
-    f.add_argument("--out", help="output folder (default: build/figures)")
+    running(f)
     f.set_defaults(func=cmd_figures)
     return p
+
+
+def _terminate(signum, frame):
+    raise KeyboardInterrupt
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     os.environ.setdefault("MANIM_DISABLE_VERSION_CHECK", "1")
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         return args.func(args)
     except UserError as exc:
@@ -108,6 +223,6 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted: finished outputs were kept, unfinished ones discarded",
-              file=sys.stderr)
+        print("interrupted: finished outputs were kept; unfinished ones were discarded and "
+              "earlier versions left in place", file=sys.stderr)
         return 130

@@ -9,12 +9,12 @@ after the last wanted moment.
 
 from __future__ import annotations
 
-import os
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
 from .errors import RenderFailed, UserError
+from .files import atomic_write, tmp_prefix
 from .targets import SceneRef, load_class
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
@@ -23,18 +23,6 @@ WIDTH, HEIGHT = 1920, 1080
 
 class _Done(Exception):
     """Raised from a moment hook once every wanted still is written."""
-
-
-def _atomic_write(path: Path, write: Callable[[Path], None]) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}-", suffix=path.suffix)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _draw_vector(scene, surface, transparent: bool) -> None:
@@ -81,10 +69,10 @@ def _capture(scene, name: str, out_dir: Path, formats: Iterable[str], transparen
             image = camera.get_image()
             if not transparent:
                 image = image.convert("RGB")
-            _atomic_write(path, lambda p, im=image: im.save(p, format="PNG"))
+            atomic_write(path, lambda p, im=image: im.save(p, format="PNG"))
         else:
             surface_cls = cairo.SVGSurface if fmt == "svg" else cairo.PDFSurface
-            _atomic_write(path, lambda p, cls=surface_cls: _draw_vector(
+            atomic_write(path, lambda p, cls=surface_cls: _draw_vector(
                 scene, cls(str(p), camera.pixel_width, camera.pixel_height), transparent))
         written.append(path)
     return written
@@ -114,7 +102,7 @@ def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png"
                             f"{', '.join(FIGURE_FORMATS)}")
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
-    with tempfile.TemporaryDirectory(prefix=".tmp-figures-", dir=out_dir) as media, \
+    with tempfile.TemporaryDirectory(prefix=tmp_prefix("figures"), dir=out_dir) as media, \
             tempconfig({"dry_run": True, "pixel_width": WIDTH, "pixel_height": HEIGHT,
                         "frame_rate": 60, "media_dir": media, "transparent": transparent,
                         "disable_caching": True, "progress_bar": "none",

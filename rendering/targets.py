@@ -6,6 +6,8 @@ the scene class on its own side.
 
 from __future__ import annotations
 
+import ast
+import hashlib
 import importlib.util
 import inspect
 import sys
@@ -14,10 +16,12 @@ from pathlib import Path
 
 from .errors import UserError
 
+SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
+
 
 @dataclass(frozen=True)
 class SceneRef:
-    kind: str  # "scene" | "file" | "spec"
+    kind: str  # "scene" | "file" | "spec" | "card"
     name: str  # registry name, or the class name for files
     path: Path | None = None  # the .py file, or the .toml spec
     params: tuple[tuple[str, object], ...] = field(default=())  # spec parameters
@@ -29,7 +33,67 @@ class SceneRef:
             return self.path.stem
         if self.kind == "file":
             return f"{self.path.stem}.{self.name}"
+        if self.kind == "card":
+            digest = hashlib.sha256(repr(self.params).encode()).hexdigest()[:8]
+            return f"card-{digest}"
         return self.name
+
+    def sources(self) -> list[Path]:
+        """Files whose content decides this scene's output (besides the shared ones)."""
+        from .cache import scene_sources
+
+        if self.kind == "scene":
+            return scene_sources(SCENES_DIR / f"{self.name}.py")
+        if self.kind == "file":
+            return scene_sources(self.path)
+        if self.kind == "spec":
+            return [self.path, *scene_sources(SCENES_DIR / f"{self.name}.py")]
+        return []
+
+
+def _scene_classes_by_ast(path: Path) -> list[str]:
+    """Classes in a file that define construct(): its scenes, found without importing."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)
+            and any(isinstance(f, ast.FunctionDef) and f.name == "construct" for f in node.body)]
+
+
+def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
+    """A TARGET from the command line or a manifest -> the scenes it names.
+
+    `name` (a scene of the lecture), `file.py` (every scene in it), `file.py:Class`,
+    or `spec.toml` (a parameterised scene filled from TOML). Relative paths are read
+    from `base` (a manifest's folder) or the current directory.
+    """
+    from scenes import UnknownSceneError, scene_info
+
+    where = base or Path.cwd()
+    file_part, _, class_name = target.partition(":")
+    if file_part.endswith(".toml"):
+        from .specs import read_scene_spec
+
+        return [read_scene_spec((where / file_part).resolve())]
+    if file_part.endswith(".py"):
+        path = (where / file_part).resolve()
+        if not path.exists():
+            raise UserError(f"{file_part}: no such file")
+        try:
+            found = _scene_classes_by_ast(path)
+        except SyntaxError as exc:
+            raise UserError(f"{file_part}:{exc.lineno}: syntax error: {exc.msg}") from None
+        if class_name:
+            if class_name not in found:
+                raise UserError(f"{file_part}: no scene class {class_name!r}; scenes in it: "
+                                f"{', '.join(found) or 'none'}")
+            found = [class_name]
+        if not found:
+            raise UserError(f"{file_part}: no scene (a class with a construct method) in it")
+        return [SceneRef("file", name, path) for name in found]
+    try:
+        scene_info(target)
+    except UnknownSceneError as exc:
+        raise UserError(str(exc)) from None
+    return [SceneRef("scene", target)]
 
 
 def _import_file(path: Path):
@@ -71,6 +135,10 @@ def load_class(ref: SceneRef):
             raise UserError(f"{ref.path}: no class {ref.name!r}; scenes in it: "
                             f"{', '.join(scene_classes_in(ref.path)) or 'none'}")
         return cls
+    if ref.kind == "card":
+        from scenes.cards import TitleCard
+
+        return TitleCard.with_params(**dict(ref.params))
     if ref.kind == "spec":
         base = load_scene(ref.name)
         try:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import RenderFailed, UserError
+from .files import tmp_prefix
 from .presets import encoder_options, quality
 from .targets import SceneRef, load_class
 
@@ -59,7 +60,7 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
     from manim import tempconfig
 
     job.out.parent.mkdir(parents=True, exist_ok=True)
-    media = Path(tempfile.mkdtemp(prefix=f".tmp-{job.out.stem}-", dir=job.out.parent))
+    media = Path(tempfile.mkdtemp(prefix=tmp_prefix(job.out.stem), dir=job.out.parent))
     try:
         with tempconfig(manim_config(job, media, CACHE / f"slot-{slot}")):
             cls = load_class(job.ref)

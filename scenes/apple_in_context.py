@@ -33,6 +33,7 @@ from scenes.kit import (
     EmbeddingPlane,
     ExplainerScene,
     Number,
+    ParamError,
     ScoreRow,
     TokenRow,
     VectorColumn,
@@ -57,14 +58,22 @@ class ContextParams:
                                   "phone", "laptop", "software", "launched")
 
     def validate(self) -> None:
+        """Check against the model; unknown words raise UnknownWordError (it names them)."""
         model = load_model()
         if not 1 <= len(self.sentences) <= 3:
-            raise ValueError(f"give 1 to 3 sentences, got {len(self.sentences)}")
-        model.plane(*self.senses)  # an unknown sense fails here, listing the known ones
+            raise ParamError("sentences", f"give 1 to 3 sentences, got {len(self.sentences)}")
+        try:
+            model.plane(*self.senses)
+        except ValueError as exc:
+            raise ParamError("senses", str(exc)) from None
         model.embed(self.focus)
         for sentence in self.sentences:
             if self.focus not in model.tokenize(sentence):
-                raise ValueError(f"the focus word {self.focus!r} is not in {sentence!r}")
+                raise ParamError("sentences", f"the focus word {self.focus!r} is not in "
+                                              f"{sentence!r}")
+            if len(model.tokenize(sentence)) > 8:
+                raise ParamError("sentences", f"{sentence!r} is too long for the panel "
+                                              "(at most 8 words)")
         for word in self.landmarks:
             model.embed(word)
 

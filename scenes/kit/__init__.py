@@ -5,15 +5,15 @@ from .formula import attention_formula, formula
 from .grid import AttentionGrid, score_fill
 from .layout import keep_inside, overlaps, place_label, segment_markers
 from .plane import EmbeddingPlane, ghost, tip_label
-from .scene import ExplainerScene, NoParams
+from .scene import ExplainerScene, NoParams, ParamError
 from .text import MINUS, Number, fmt, fmt_int, label
 from .theme import THEME
 from .tokens import TokenRow, WordToken
 from .vectors import VectorColumn
 
 __all__ = [
-    "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "MINUS", "NoParams", "Number",
-    "ScoreRow", "TokenRow", "VectorColumn", "WeightBars", "WordToken", "attention_formula",
-    "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label", "overlaps", "place_label",
-    "score_fill", "segment_markers", "tip_label",
+    "MINUS", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "NoParams", "Number",
+    "ParamError", "ScoreRow", "TokenRow", "VectorColumn", "WeightBars", "WordToken",
+    "attention_formula", "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label",
+    "overlaps", "place_label", "score_fill", "segment_markers", "tip_label",
 ]

@@ -22,6 +22,14 @@ from .theme import THEME
 MomentHook = Callable[["ExplainerScene", str], None]
 
 
+class ParamError(ValueError):
+    """A bad scene parameter; `field` lets a spec reader point at its line."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
 @dataclasses.dataclass(frozen=True)
 class NoParams:
     """Scenes without inputs."""

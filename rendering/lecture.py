@@ -1,0 +1,199 @@
+"""Lecture clips: several scenes joined into one video with chapters and captions.
+
+A manifest (TOML) lists chapters in teaching order; each is a scene (any render
+TARGET: a scene name, file.py:Class or spec.toml) or a title card:
+
+    title = "Attention in transformers"
+    quality = "medium"
+
+    [[chapter]]
+    title = "Recap on embeddings"
+    scene = "embeddings_recap"
+
+    [[chapter]]
+    title = "Part two"
+    card = "Part two: the attention pattern"    # a title card
+    subtitle = "queries, keys, softmax"
+    seconds = 4
+
+Output, beside each other under build/lectures/: NAME.mp4 (chapter markers that
+`ffprobe -show_chapters` lists), NAME.srt (all captions, shifted), and
+NAME.chapters.txt ("0:00 Recap on embeddings", one line per chapter).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import RenderFailed, UserError
+from .files import atomic_text, atomic_write
+from .presets import QUALITIES
+from .specs import TomlDoc, read_params
+from .targets import SceneRef, resolve
+
+CHAPTER_KEYS = {"title", "scene", "card", "subtitle", "seconds"}
+TOP_KEYS = {"title", "quality", "chapter"}
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    ref: SceneRef
+
+
+@dataclass(frozen=True)
+class Lecture:
+    path: Path
+    title: str
+    quality: str
+    chapters: tuple[Chapter, ...]
+
+    @property
+    def name(self) -> str:
+        return self.path.stem
+
+
+def read_manifest(path: Path, quality: str | None = None) -> Lecture:
+    doc = TomlDoc(path)
+    data = doc.data
+    for key in data:
+        if key not in TOP_KEYS:
+            raise doc.error(doc.line(key), f"unknown key {key!r}; expected one of "
+                                           f"{', '.join(sorted(TOP_KEYS))}")
+    title = data.get("title", path.stem)
+    if not isinstance(title, str):
+        raise doc.error(doc.line("title"), f"title: expected a string, got {title!r}")
+    chosen = quality or data.get("quality", "low")
+    if chosen not in QUALITIES:
+        raise doc.error(doc.line("quality"), f"quality: expected one of "
+                                             f"{', '.join(QUALITIES)}, got {chosen!r}")
+    entries = data.get("chapter")
+    headers = doc.tables("chapter")
+    if not isinstance(entries, list) or not entries:
+        raise doc.error(1, "no chapters: add [[chapter]] tables, each with a title and a "
+                           "scene or a card")
+    chapters = []
+    for i, entry in enumerate(entries):
+        start = headers[i] if i < len(headers) else 1
+        end = headers[i + 1] - 1 if i + 1 < len(headers) else None
+        chapters.append(_chapter(doc, entry, start, end))
+    return Lecture(path.resolve(), title, chosen, tuple(chapters))
+
+
+def _chapter(doc: TomlDoc, entry: dict, start: int, end: int | None) -> Chapter:
+    for key in entry:
+        if key not in CHAPTER_KEYS:
+            raise doc.error(doc.line(key, start, end), f"unknown key {key!r} in [[chapter]]; "
+                            f"expected one of {', '.join(sorted(CHAPTER_KEYS))}")
+    if not isinstance(entry.get("title"), str) or not entry["title"].strip():
+        raise doc.error(start, "[[chapter]] needs a title = \"...\" (the chapter's name)")
+    if ("scene" in entry) == ("card" in entry):
+        raise doc.error(start, "[[chapter]] needs exactly one of scene = \"...\" or "
+                               "card = \"...\"")
+    if "scene" in entry:
+        target = entry["scene"]
+        if not isinstance(target, str):
+            raise doc.error(doc.line("scene", start, end), f"scene: expected a string, "
+                                                           f"got {target!r}")
+        try:
+            refs = resolve(target, base=doc.path.parent)
+        except UserError as exc:
+            raise doc.error(doc.line("scene", start, end), str(exc)) from None
+        if len(refs) != 1:
+            raise doc.error(doc.line("scene", start, end), f"{target!r} holds {len(refs)} "
+                            "scenes; name one with file.py:ClassName")
+        return Chapter(entry["title"], refs[0])
+    from scenes.cards import CardParams
+
+    values = {"title": entry["card"]}
+    values |= {k: entry[k] for k in ("subtitle", "seconds") if k in entry}
+    params = read_params(doc, CardParams, values, start, end)
+    try:
+        CardParams(**params).validate()
+    except ValueError as exc:
+        raise doc.error(start, str(exc)) from None
+    return Chapter(entry["title"], SceneRef("card", "title_card",
+                                            params=tuple(sorted(params.items()))))
+
+
+# ---- joining ------------------------------------------------------------------------
+def duration(path: Path) -> float:
+    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
+                          "-of", "json", str(path)], capture_output=True, text=True)
+    if out.returncode != 0:
+        raise RenderFailed(f"{path}: ffprobe could not read it: {out.stderr.strip()}")
+    return float(json.loads(out.stdout)["format"]["duration"])
+
+
+def timestamp(seconds: float) -> str:
+    """61.2 -> '1:01'; 3725 -> '1:02:05' (the format video sites read as chapters)."""
+    s = int(seconds)
+    h, m, s = s // 3600, s // 60 % 60, s % 60
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
+def join_key(lecture: Lecture, clip_keys: list[str]) -> str:
+    h = hashlib.sha256(lecture.path.read_bytes())
+    h.update(repr((lecture.quality, [c.title for c in lecture.chapters], clip_keys)).encode())
+    return h.hexdigest()
+
+
+def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
+    """Concatenate the clips (no re-encoding) with chapter markers; merge the captions."""
+    import srt
+
+    lengths = [duration(c) for c in clips]
+    starts = [sum(lengths[:i]) for i in range(len(clips))]
+    meta = [";FFMETADATA1", f"title={_escape(lecture.title)}"]
+    for chapter, start, length in zip(lecture.chapters, starts, lengths, strict=True):
+        meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}",
+                 f"END={round((start + length) * 1000)}", f"title={_escape(chapter.title)}"]
+    work = out.parent
+    listing = atomic_text(work / f".{out.stem}.concat.txt",
+                          "".join(f"file '{c.resolve()}'\n" for c in clips))
+    metadata = atomic_text(work / f".{out.stem}.ffmeta.txt", "\n".join(meta) + "\n")
+
+    def encode(tmp: Path) -> None:
+        done = subprocess.run(
+            ["ffmpeg", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
+             "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
+             "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(tmp)],
+            capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RenderFailed(f"joining {lecture.name} failed: {done.stderr.strip()}")
+
+    try:
+        atomic_write(out, encode)
+    finally:
+        listing.unlink(missing_ok=True)
+        metadata.unlink(missing_ok=True)
+
+    captions = []
+    for clip, start in zip(clips, starts, strict=True):
+        sub = clip.with_suffix(".srt")
+        if sub.exists():
+            for item in srt.parse(sub.read_text(encoding="utf-8")):
+                shift = _seconds(start)
+                captions.append(srt.Subtitle(0, item.start + shift, item.end + shift,
+                                             item.content))
+    srt_path = atomic_text(out.with_suffix(".srt"), srt.compose(captions, reindex=True))
+    chapters_path = atomic_text(out.with_suffix(".chapters.txt"), "".join(
+        f"{timestamp(s)} {c.title}\n" for c, s in zip(lecture.chapters, starts, strict=True)))
+    return [out, srt_path, chapters_path]
+
+
+def _seconds(value: float):
+    from datetime import timedelta
+
+    return timedelta(seconds=value)
+
+
+def _escape(text: str) -> str:
+    """FFMETADATA escaping: =, ;, #, \\ and newlines take a backslash."""
+    for ch in ("\\", "=", ";", "#", "\n"):
+        text = text.replace(ch, "\\" + ch)
+    return text

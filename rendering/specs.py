@@ -1,0 +1,152 @@
+"""TOML inputs written by lecturers: scene specs and lecture manifests.
+
+Errors always say file, line, and what was expected:
+    talk.toml:4: senses: expected a list of 2 strings, got "fruit"
+
+A scene spec fills a parameterised scene with the user's own content:
+
+    scene = "apple_in_context"
+    title = "Mole, three ways"
+    focus = "mole"
+    senses = ["animal", "chemistry"]
+    sentences = ["the american shrew mole roamed the forest", "one mole of carbon dioxide"]
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+import typing
+from pathlib import Path
+from typing import Any
+
+from .errors import UserError
+from .targets import SceneRef
+
+
+class SpecError(UserError):
+    def __init__(self, path: Path, line: int, message: str):
+        super().__init__(f"{path}:{line}: {message}")
+
+
+class TomlDoc:
+    """Parsed TOML that remembers where each key was written."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        if not path.exists():
+            raise UserError(f"{path}: no such file")
+        self.text = path.read_text(encoding="utf-8")
+        self.lines = self.text.splitlines()
+        try:
+            self.data = tomllib.loads(self.text)
+        except tomllib.TOMLDecodeError as exc:
+            match = re.search(r"line (\d+)", str(exc))
+            line = int(match.group(1)) if match else 1
+            raise SpecError(path, line, f"not valid TOML: {exc}") from None
+
+    def tables(self, name: str) -> list[int]:
+        """Line numbers of each `[[name]]` header, in order."""
+        pattern = re.compile(rf"^\s*\[\[\s*{re.escape(name)}\s*\]\]")
+        return [i + 1 for i, text in enumerate(self.lines) if pattern.match(text)]
+
+    def line(self, key: str, start: int = 1, end: int | None = None) -> int:
+        """Line of `key = ...` between lines start..end (1-based), else `start`."""
+        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        for number in range(start, (end or len(self.lines)) + 1):
+            if number - 1 < len(self.lines) and pattern.match(self.lines[number - 1]):
+                return number
+        return start
+
+    def line_containing(self, needle: str, default: int = 1) -> int:
+        for number, text in enumerate(self.lines, start=1):
+            if needle in text:
+                return number
+        return default
+
+    def error(self, line: int, message: str) -> SpecError:
+        return SpecError(self.path, line, message)
+
+
+def _describe(kind: Any) -> str:
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        return f"a list of {_describe(args[0])}s"
+    if origin is tuple:
+        return f"a list of {len(args)} {_describe(args[0])}s"
+    return {str: "string", float: "number", int: "integer", bool: "true/false"}.get(kind, str(kind))
+
+
+def coerce(value: Any, kind: Any) -> Any:
+    """TOML value -> the dataclass field's type, or ValueError saying what was expected."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    expected = f"expected {_describe(kind)}, got {value!r}"
+    if origin is tuple:
+        if not isinstance(value, list):
+            raise ValueError(expected)
+        if args[-1] is not Ellipsis and len(value) != len(args):
+            raise ValueError(expected)
+        return tuple(coerce(v, args[0]) for v in value)
+    if kind is float and isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    if isinstance(value, kind) and not (kind is int and isinstance(value, bool)):
+        return value
+    raise ValueError(expected)
+
+
+def read_params(doc: TomlDoc, params_cls: type, values: dict[str, Any], start: int = 1,
+                end: int | None = None) -> dict[str, Any]:
+    """Check keys and types of `values` against a params dataclass; errors carry lines."""
+    hints = typing.get_type_hints(params_cls)
+    fields = {f.name for f in dataclasses.fields(params_cls)}
+    out = {}
+    for key, value in values.items():
+        line = doc.line(key, start, end)
+        if key not in fields:
+            known = ", ".join(sorted(fields))
+            raise doc.error(line, f"unknown key {key!r}; expected one of {known}")
+        try:
+            out[key] = coerce(value, hints[key])
+        except ValueError as exc:
+            raise doc.error(line, f"{key}: {exc}") from None
+    return out
+
+
+def validate_params(doc: TomlDoc, params: Any, start: int = 1) -> None:
+    """Run the scene's own checks (known words, senses...) and point at the line."""
+    try:
+        params.validate()
+    except ValueError as exc:
+        word = getattr(exc, "word", None)
+        field = getattr(exc, "field", None)
+        if word is not None:
+            line = doc.line_containing(repr(word).strip("'"), start)
+        elif field is not None:
+            line = doc.line(field, start)
+        else:
+            line = start
+        raise doc.error(line, str(exc)) from None
+
+
+def read_scene_spec(path: Path) -> SceneRef:
+    """A TOML scene spec -> a SceneRef for the parameterised scene it fills."""
+    from scenes import UnknownSceneError, load_scene, scene_info
+
+    doc = TomlDoc(path)
+    data = dict(doc.data)
+    if "scene" not in data:
+        raise doc.error(1, 'missing key "scene": which scene to fill, e.g. scene = '
+                           '"apple_in_context"')
+    name = data.pop("scene")
+    try:
+        scene_info(str(name))
+    except UnknownSceneError as exc:
+        raise doc.error(doc.line("scene"), str(exc)) from None
+    cls = load_scene(name)
+    if not dataclasses.fields(cls.params):
+        raise doc.error(doc.line("scene"), f"scene {name!r} takes no parameters")
+    values = read_params(doc, type(cls.params), data)
+    params = dataclasses.replace(cls.params, **values)
+    validate_params(doc, params)
+    return SceneRef("spec", name, path.resolve(), tuple(sorted(values.items())))
