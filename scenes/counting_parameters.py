@@ -1,0 +1,184 @@
+"""Counting parameters: GPT-3's attention, one matrix at a time.
+
+Script: GPT-3's sizes (d_model 12,288, d_head 128, 96 heads, 96 layers); per
+head a query map, a key map, value-down and value-up, each 12,288 × 128 or
+128 × 12,288 numbers; their sum per head, times 96 heads per layer, times 96
+layers; then that total as a share of GPT-3's 175,181,291,520 parameters
+(about a third), and the toy model's single head for contrast. Every number
+comes from `attention_core.costs.count_parameters` or the toy model's tensors.
+"""
+
+from __future__ import annotations
+
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    GrowFromEdge,
+    Rectangle,
+    ReplacementTransform,
+    RoundedRectangle,
+    VGroup,
+)
+
+from attention_core import count_parameters, load_model
+from attention_core.costs import GPT3, GPT3_TOTAL_PARAMETERS, ParameterCount
+from scenes.kit import THEME, fmt_int, formula, label
+from scenes.kit.pacing import PacedScene
+from scenes.kit.table import Table
+
+
+class MatrixCard(VGroup):
+    """One of a head's four matrices: name, role, shape and parameter count."""
+
+    def __init__(self, tex: str, role: str, rows: int, cols: int, count: int, color: str):
+        super().__init__()
+        self.rows, self.cols, self.count = rows, cols, count
+        body = VGroup(formula(tex, size=THEME.heading, colors={tex: color}),
+                      label(role, THEME.tiny, color),
+                      label(f"{fmt_int(rows)} \u00d7 {fmt_int(cols)}", THEME.small),
+                      label(fmt_int(count), THEME.small, THEME.highlight))
+        body.arrange(DOWN, buff=0.14)
+        frame = RoundedRectangle(corner_radius=0.12, width=max(body.width + 0.4, 2.5),
+                                 height=body.height + 0.4, stroke_color=color, stroke_width=2)
+        self.add(frame.move_to(body), body)
+
+
+class CountingParameters(PacedScene):
+    name = "counting_parameters"
+    description = "GPT-3's attention parameters, counted matrix by matrix: about a third."
+    key_moments = ("sizes", "per_head", "all_layers", "share", "toy")
+
+    def construct(self) -> None:
+        self.count = c = count_parameters(**GPT3)
+        title = label("Counting attention parameters: GPT-3", THEME.heading)
+        title.to_edge(UP, buff=0.25)
+        sizes = VGroup(*[VGroup(label(name, THEME.small, THEME.muted),
+                                label(fmt_int(value), THEME.body)).arrange(RIGHT, buff=0.15)
+                         for name, value in (("d_model", c.d_model), ("d_head", c.d_head),
+                                             ("heads per layer", c.n_heads),
+                                             ("layers", c.n_layers))])
+        sizes.arrange(RIGHT, buff=0.7).next_to(title, DOWN, buff=0.45)
+        self.narrate(f"GPT-3's numbers: embeddings of {fmt_int(c.d_model)} dimensions, heads "
+                     f"with a {fmt_int(c.d_head)}-dimensional query/key space, "
+                     f"{c.n_heads} heads in each of {c.n_layers} layers.")
+        self.play(FadeIn(title), FadeIn(sizes, lag_ratio=0.2), run_time=2)
+        self.moment("sizes")
+        self.settle()
+
+        per_head = self.per_head_cards(c)
+        ledger = self.ledger(c).to_edge(LEFT, buff=0.9).shift(UP * 0.7)
+        self.ledger_rows = ledger
+        self.narrate(f"{c.n_heads} heads side by side make one layer: "
+                     f"{fmt_int(c.per_layer)} parameters.")
+        self.play(ReplacementTransform(per_head, ledger.rows[0]), run_time=1.2)
+        self.play(FadeIn(ledger.rows[1], shift=DOWN * 0.2), run_time=1)
+        self.settle()
+        self.narrate(f"{c.n_layers} layers make the model: {fmt_int(c.total)} parameters "
+                     "in attention alone.")
+        self.play(FadeIn(ledger.rows[2], shift=DOWN * 0.2), run_time=1)
+        self.moment("all_layers")
+        self.settle()
+
+        self.share(c)
+        self.toy_contrast(c)
+
+    # ---------------------------------------------------------------------------------
+    def per_head_cards(self, c: ParameterCount) -> VGroup:
+        """The four matrices of one head, then their sum; returns the sum line."""
+        self.cards = VGroup(
+            MatrixCard("W_Q", "query", c.d_model, c.d_head, c.query, THEME.query),
+            MatrixCard("W_K", "key", c.d_model, c.d_head, c.key, THEME.key),
+            MatrixCard(r"W_V^{\downarrow}", "value-down", c.d_model, c.d_head, c.value_down,
+                       THEME.value),
+            MatrixCard(r"W_V^{\uparrow}", "value-up", c.d_head, c.d_model, c.value_up,
+                       THEME.value))
+        tallest = max(card[0].height for card in self.cards)
+        for card in self.cards:  # one frame height, so the row reads as one sum
+            card[0].stretch_to_fit_height(tallest)
+        self.cards.arrange(RIGHT, buff=0.55).move_to([0, 0.3, 0])
+        pluses = VGroup(*[label("+", THEME.heading, THEME.muted).move_to(
+            (a.get_right() + b.get_left()) / 2) for a, b in zip(self.cards[:-1],
+                                                              self.cards[1:], strict=True)])
+        total = VGroup(label("per head:", THEME.body, THEME.muted),
+                       label(fmt_int(c.per_head), THEME.title, THEME.highlight))
+        total.arrange(RIGHT, buff=0.3).next_to(self.cards, DOWN, buff=0.6)
+        note = label("biases and layer norms left out, as in the lecture", THEME.tiny,
+                     THEME.muted).to_edge(DOWN, buff=0.35)
+        self.narrate(f"Each head has a query map and a key map, {fmt_int(c.d_model)} \u00d7 "
+                     f"{fmt_int(c.d_head)}, and a value map split into value-down "
+                     f"({fmt_int(c.d_model)} \u00d7 {fmt_int(c.d_head)}) and value-up "
+                     f"({fmt_int(c.d_head)} \u00d7 {fmt_int(c.d_model)}).")
+        self.play(FadeIn(self.cards, lag_ratio=0.3), FadeIn(pluses), FadeIn(note), run_time=3)
+        self.settle()
+        self.narrate(f"That is {fmt_int(c.query)} numbers for each matrix, "
+                     f"{fmt_int(c.per_head)} per head.")
+        self.play(FadeIn(total, shift=UP * 0.2))
+        self.moment("per_head")
+        self.settle()
+        self.play(FadeOut(self.cards), FadeOut(pluses), run_time=0.6)
+        self.note = note
+        return total
+
+    def ledger(self, c: ParameterCount) -> Table:
+        rows = [[label("per head", THEME.body, THEME.muted), label("", THEME.body),
+                 label(fmt_int(c.per_head), THEME.body, THEME.highlight)],
+                [label("per layer", THEME.body, THEME.muted),
+                 label(f"\u00d7 {c.n_heads} heads", THEME.small, THEME.muted),
+                 label(fmt_int(c.per_layer), THEME.body, THEME.highlight)],
+                [label("all attention", THEME.body),
+                 label(f"\u00d7 {c.n_layers} layers", THEME.small, THEME.muted),
+                 label(fmt_int(c.total), THEME.title, THEME.highlight)]]
+        return Table(rows, pitch=0.75, col_gap=0.6, align=["left", "right", "right"],
+                     header_rule=False)
+
+    def share(self, c: ParameterCount) -> None:
+        total = GPT3_TOTAL_PARAMETERS
+        fraction = c.total / total
+        width = 12.0
+        frame = Rectangle(width=width, height=0.5, stroke_color=THEME.muted, stroke_width=1.5,
+                          fill_color=THEME.reference, fill_opacity=0.6)
+        frame.move_to([0, -1.45, 0])
+        part = Rectangle(width=width * fraction, height=0.5, stroke_width=0,
+                         fill_color=THEME.highlight, fill_opacity=0.85)
+        part.align_to(frame, LEFT).align_to(frame, DOWN)
+        self.share_bar = VGroup(frame, part)
+        self.share_bar.fraction = fraction
+        left = label(f"attention: {fraction:.1%}, about a third", THEME.small, THEME.highlight)
+        left.next_to(part, DOWN, buff=0.15).align_to(part, LEFT)
+        right = label(f"all of GPT-3: {fmt_int(total)}", THEME.small, THEME.muted)
+        right.next_to(frame, UP, buff=0.15).align_to(frame, RIGHT)
+        rest = label("the rest: mostly the MLP blocks", THEME.tiny, THEME.muted)
+        rest.next_to(frame, DOWN, buff=0.15).align_to(frame, RIGHT)
+        self.narrate(f"Out of GPT-3's {fmt_int(total)} parameters, attention holds "
+                     f"{fmt_int(c.total)}: {fraction:.1%}, about a third.")
+        self.play(FadeOut(self.note), Create(frame), FadeIn(right), run_time=1)
+        self.play(GrowFromEdge(part, LEFT), FadeIn(left), FadeIn(rest), run_time=1.5)
+        self.moment("share")
+        self.settle()
+
+    def toy_contrast(self, c: ParameterCount) -> None:
+        model = load_model()
+        h = model.head
+        toy = count_parameters(model.d_model, h.w_q.shape[1], 1, 1)
+        stored = sum(int(t.numel()) for t in (h.w_q, h.w_k, h.w_v, h.w_o))
+        assert stored == toy.total, "the toy head's tensors disagree with count_parameters"
+        self.toy = toy
+        line = VGroup(label("our toy model, one head:", THEME.small, THEME.muted),
+                      label(f"4 matrices of {toy.d_model} \u00d7 {toy.d_head} = "
+                            f"{fmt_int(toy.total)} parameters", THEME.small),
+                      label(f"(GPT-3's attention: {fmt_int(c.total // toy.total)} times as many)",
+                            THEME.small, THEME.muted))
+        line.arrange(DOWN, buff=0.12, aligned_edge=LEFT).to_edge(DOWN, buff=0.3)
+        line.to_edge(LEFT, buff=1.1)
+        self.narrate(f"For contrast, the toy head in these clips: four {toy.d_model} \u00d7 "
+                     f"{toy.d_head} matrices, {fmt_int(toy.total)} parameters in all.")
+        self.play(FadeIn(line, shift=UP * 0.2))
+        self.moment("toy")
+        self.settle()
+        self.narrate("Same four kinds of matrix, same arithmetic: only the sizes differ.")
+        self.settle(minimum=2)
