@@ -1,0 +1,324 @@
+"""Multiple heads: three patterns on one sentence, three proposals, one sum.
+
+Script: the lecture layer's three heads look at the same sentence, each with
+its own pattern (three small weight grids, rows = queries). For one word (the
+noun) each head proposes its own ΔE_h; what that proposal says is read by the
+read-out it was trained with (topic, adjectives of the noun, previous word),
+first from E alone, then from E + ΔE_h. The layer adds the three proposals:
+E′ = E + ΔE₁ + ΔE₂ + ΔE₃, one new vector, while E stays as it was. Finally,
+what each head does is measured over the corpus (`measure_heads`), with the
+honest note that in this toy each head was given its own read-out in training.
+Every number comes from `load_lecture_layer()`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Create,
+    FadeIn,
+    FadeOut,
+    SurroundingRectangle,
+    VGroup,
+)
+
+from attention_core import corpus
+from attention_core.measure import HeadProfile, measure_heads
+from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
+from scenes.kit import (
+    THEME,
+    AttentionGrid,
+    ExplainerScene,
+    Number,
+    Percent,
+    TokenRow,
+    VectorColumn,
+    label,
+)
+from scenes.kit.table import Table
+
+SUB = "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"  # ₁₂₃…: head indices
+
+
+@dataclass(frozen=True)
+class MultiHeadParams:
+    """What a lecturer can change without writing Python."""
+
+    sentence: str = "a fluffy blue mole roamed the verdant forest"
+    focus: str = "mole"  # the noun whose three proposals are read out
+    top: int = 3  # candidates shown per read-out
+
+
+def readout(layer: PositionalModel, job: str, vector: torch.Tensor) -> tuple[list[str],
+                                                                           np.ndarray]:
+    """What the read-out trained with a head's job says about a vector."""
+    if job == "sense":
+        return list(layer.toy.topics), layer.sense_probabilities(vector).numpy()
+    if job == "adjectives":
+        return list(layer.adjectives), layer.adjective_probabilities(vector).numpy()
+    if job == "previous word":
+        return list(layer.vocab), layer.previous_word_probabilities(vector).numpy()
+    raise ValueError(f"no read-out for the head job {job!r}")
+
+
+class ReadoutCard(VGroup):
+    """A head's read-out of E and of E + ΔE_h: the top candidates, two columns of numbers.
+
+    `.candidates`, `.before`, `.after` keep what is shown, for the tests."""
+
+    def __init__(self, heading: str, candidates: list[str], before: np.ndarray,
+                 after: np.ndarray, head: int):
+        super().__init__()
+        self.candidates = candidates
+        self.before, self.after = np.asarray(before), np.asarray(after)
+        rows = [[label("", THEME.tiny), label("E", THEME.tiny, THEME.embedding),
+                 label(f"E + \u0394E{SUB[head]}", THEME.tiny, THEME.output)]]
+        for word, b, a in zip(candidates, self.before, self.after, strict=True):
+            rows.append([label(word, THEME.small), Number(float(b), 2, THEME.small, THEME.muted),
+                         Number(float(a), 2, THEME.small, THEME.output)])
+        self.table = Table(rows, pitch=0.36, col_gap=0.3, align=["left", "right", "right"])
+        self.heading = label(heading, THEME.small, THEME.muted)
+        self.heading.next_to(self.table, UP, buff=0.12).align_to(self.table, LEFT)
+        self.add(self.heading, self.table)
+
+
+class MultiHead(ExplainerScene):
+    name = "multi_head"
+    description = "Three heads, three patterns on one sentence; their ΔE are added into one E′."
+    key_moments = ("patterns", "proposals", "sum", "measured")
+    params = MultiHeadParams()
+
+    def construct(self) -> None:
+        p = self.params
+        self.layer = layer = load_lecture_layer()
+        self.trace: StackTrace = layer.run(p.sentence)
+        self.result = self.trace.layers[0]
+        self.i = self.trace.position(p.focus)
+        n_heads = len(self.result.heads)
+
+        title = label("Multiple heads: same sentence, different questions", THEME.heading)
+        title.to_edge(UP, buff=0.2)
+        tokens = TokenRow(self.trace.tokens, size=THEME.small, max_width=9)
+        tokens.next_to(title, DOWN, buff=0.2)
+        tokens[self.i].highlight(THEME.query)
+        self.narrate(f"One attention layer, {n_heads} heads, all reading the same sentence "
+                     f"at the same time: \u201c{p.sentence}\u201d.")
+        self.play(FadeIn(title), FadeIn(tokens, lag_ratio=0.1), run_time=1.5)
+        self.settle()
+
+        self.grids = self.head_grids().next_to(tokens, DOWN, buff=0.2)
+        self.narrate("Each head has its own query, key and value maps, so each draws its own "
+                     "pattern: every row is a word asking, and each row sums to 1.")
+        self.play(FadeIn(self.grids, lag_ratio=0.05), run_time=2)
+        rows = VGroup(*[SurroundingRectangle(g.row(self.i), color=THEME.query, buff=0.02,
+                                             stroke_width=2.5) for g in self.grids.grids])
+        self.narrate(f"Follow '{p.focus}' (its row is boxed): " + "; ".join(
+            f"head {h + 1} looks most at {self.strongest(h)}"
+            for h in range(n_heads)) + ".")
+        self.play(Create(rows), run_time=1)
+        self.moment("patterns")
+        self.settle()
+
+        self.cards = self.proposals()
+        self.moment("proposals")
+        self.settle(minimum=1.5)
+
+        self.play(FadeOut(self.grids), FadeOut(rows), FadeOut(self.cards), FadeOut(tokens),
+                  run_time=0.8)
+        self.add_up(title)
+        self.moment("sum")
+        self.settle(minimum=1.5)
+
+        self.play(FadeOut(self.equation), FadeOut(self.equation_notes), run_time=0.8)
+        self.measured()
+        self.moment("measured")
+        self.settle(minimum=2.5)
+
+    # ---------------------------------------------------------------------------------
+    def strongest(self, h: int, share: float = 0.9) -> str:
+        """The words holding `share` of the focus word's attention in head h, e.g.
+        "'blue' (0.46) and 'fluffy' (0.43)"; at most two."""
+        w = self.result.heads[h].weights[self.i].numpy()
+        order = np.argsort(-w, kind="stable")
+        picked = [order[0]] if w[order[0]] >= share else order[:2]
+        return " and ".join(f"'{self.trace.tokens[j]}' ({w[j]:.2f})" for j in picked)
+
+    def head_grids(self) -> VGroup:
+        """The three weight patterns side by side, each under its head's name."""
+        t, layer = self.trace, self.layer
+        grids, columns = [], VGroup()
+        for h, (head, job) in enumerate(zip(self.result.heads, layer.head_jobs, strict=True)):
+            grid = compact(AttentionGrid(head.weights.numpy(), t.tokens, t.tokens,
+                                         kind="weights", show_numbers=False, cell=0.3,
+                                         titles=False))
+            name = VGroup(label(f"head {h + 1}", THEME.small),
+                          label(f"(read-out: {job})", THEME.tiny, THEME.muted))
+            name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
+            grids.append(grid)
+            columns.add(VGroup(name, grid))
+        columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
+        legend = label("rows: the word asking (query), each row sums to 1  \u00b7  columns: the "
+                       "word looked at (key)  \u00b7  disc area = weight", THEME.tiny, THEME.muted)
+        legend.next_to(columns, DOWN, buff=0.15)
+        group = VGroup(columns, legend)
+        group.grids = grids
+        return group
+
+    def proposals(self) -> VGroup:
+        """Under each pattern: what the head's ΔE for the focus word says, by its read-out."""
+        p, t, layer = self.params, self.trace, self.layer
+        e = t.inputs[self.i]
+        cards = VGroup()
+        for h, (head, job) in enumerate(zip(self.result.heads, layer.head_jobs, strict=True)):
+            names, before = readout(layer, job, e)
+            _, after = readout(layer, job, e + head.delta[self.i])
+            if job == "sense" and p.focus in corpus.AMBIGUOUS:  # the word's own senses
+                top = [names.index(s) for s in corpus.AMBIGUOUS[p.focus]]
+            else:
+                top = list(np.argsort(-after, kind="stable")[: p.top])
+            card = ReadoutCard(f"{job} read-out", [names[k] for k in top], before[top],
+                               after[top], h)
+            card.next_to(self.grids[0][h], DOWN, buff=0.75).set_x(self.grids.grids[h].get_x())
+            cards.add(card)
+        for card in cards:  # tables on one line, whatever the headings' descenders
+            card.shift(UP * (cards[0].table.get_top()[1] - card.table.get_top()[1]))
+        top = min(card.heading.get_top()[1] for card in cards)
+        for card in cards:  # headings on one baseline: every heading has a 'd' ascender
+            card.heading.set_y(top - card.heading.height / 2)
+        intro = label(f"read-outs of {p.focus}'s E alone, and of E + \u0394E\u2095 "
+                      "(one head's proposal)", THEME.small, THEME.output)
+        intro.next_to(cards, UP, buff=0.2)
+        self.narrate(f"Each head proposes its own \u0394E for '{p.focus}'. Read through the "
+                     f"read-out that head was trained with: the topic, the adjectives "
+                     f"describing the noun, and the word before it.")
+        self.play(FadeOut(self.grids[1]), FadeIn(intro), run_time=0.8)
+        for card in cards:
+            self.play(FadeIn(card, shift=DOWN * 0.15, lag_ratio=0.05), run_time=1.2)
+        self.settle()
+        sense, adjs, prev = cards
+        self.narrate(f"Alone, E is undecided; E + \u0394E{SUB[0]} reads "
+                     f"{sense.candidates[int(sense.after.argmax())]}, E + \u0394E{SUB[1]} names "
+                     f"{' and '.join(adjs.candidates[:2])}, E + \u0394E{SUB[2]} names "
+                     f"'{prev.candidates[0]}' as the previous word.")
+        return VGroup(cards, intro)
+
+    def add_up(self, title) -> None:
+        """E + ΔE₁ + ΔE₂ + ΔE₃ = E′ as columns of 12 numbers; E is kept as it was."""
+        p, t, layer = self.params, self.trace, self.layer
+        i, heads = self.i, self.result.heads
+        cols = [VectorColumn(t.inputs[i].numpy(), THEME.embedding, f"E({p.focus})",
+                             decimals=1, size=THEME.small, buff=0.07)]
+        for h, head in enumerate(heads):
+            cols.append(VectorColumn(head.delta[i].numpy(), THEME.output,
+                                     f"\u0394E{SUB[h]} (head {h + 1})", decimals=1,
+                                     size=THEME.small, buff=0.07))
+        cols.append(VectorColumn(t.states[1][i].numpy(), THEME.output, "E\u2032", decimals=1,
+                                 size=THEME.small, buff=0.07))
+        signs = ["+"] * len(heads) + ["="]
+        parts = [cols[0]]
+        for sign, col in zip(signs, cols[1:], strict=True):
+            parts += [label(sign, THEME.heading, THEME.muted), col]
+        row = VGroup(*parts).arrange(RIGHT, buff=0.4, aligned_edge=DOWN)
+        for col in cols[1:]:  # entries on one level, whatever the glyph heights
+            col.shift(UP * (cols[0].entries.get_y() - col.entries.get_y()))
+        for sign in row[1::2]:
+            sign.set_y(cols[0].entries.get_y())
+        row.next_to(title, DOWN, buff=0.6)
+        d_tok = layer.d_token
+        word_part = VGroup(cols[0].entries[:d_tok], cols[0].entries[d_tok:])
+        marks = VGroup(label("word part", THEME.tiny, THEME.muted),
+                       label("position", THEME.tiny, THEME.muted))
+        for mark, part in zip(marks, word_part, strict=True):
+            mark.next_to(cols[0].left_bracket, LEFT, buff=0.15).set_y(part.get_y())
+        self.columns = cols
+        self.equation = VGroup(row, marks).set_x(0)
+
+        before = layer.sense_probabilities(t.inputs[i])
+        after = layer.sense_probabilities(t.states[1][i])
+        topics = list(layer.toy.topics)
+        e_top, out_top = int(before.argmax()), int(after.argmax())
+        self.sum_readout = VGroup(
+            VGroup(label("E reads as", THEME.small, THEME.muted),
+                   label(topics[e_top], THEME.small, THEME.sense(topics[e_top])),
+                   Number(float(before[e_top]), 2, THEME.small)).arrange(RIGHT, buff=0.12),
+            VGroup(label("E\u2032 reads as", THEME.small, THEME.output),
+                   label(topics[out_top], THEME.small, THEME.sense(topics[out_top])),
+                   Number(float(after[out_top]), 2, THEME.small)).arrange(RIGHT, buff=0.12))
+        self.sum_readout.arrange(RIGHT, buff=0.9).next_to(row, DOWN, buff=0.35).set_x(0)
+        note = label("One layer, one update: the heads' proposals are added, and E itself is "
+                     "not changed.", THEME.small, THEME.muted)
+        note.next_to(self.sum_readout, DOWN, buff=0.25).set_x(0)
+        self.equation_notes = VGroup(self.sum_readout, note)
+
+        self.narrate(f"The layer does not choose between its heads: it adds their proposals. "
+                     f"E\u2032 = E + \u0394E{SUB[0]} + \u0394E{SUB[1]} + \u0394E{SUB[2]}, "
+                     "a new vector; E stays as it was.")
+        self.play(FadeIn(cols[0]), FadeIn(marks), run_time=0.8)
+        self.play(FadeIn(VGroup(*row[1:-2]), lag_ratio=0.15), run_time=2)
+        self.play(FadeIn(row[-2]), FadeIn(cols[-1], shift=RIGHT * 0.2), run_time=1)
+        self.play(FadeIn(self.equation_notes, lag_ratio=0.1), run_time=1)
+
+    def measured(self) -> None:
+        """What each head does over the whole corpus, measured, with the honest caveat."""
+        layer = self.layer
+        self.profiles: list[HeadProfile] = measure_heads(layer)
+        header = [label("head", THEME.tiny, THEME.muted),
+                  label("its read-out in training", THEME.tiny, THEME.muted),
+                  label("topic right from E + \u0394E\u2095", THEME.tiny, THEME.muted),
+                  label("noun \u2192 own adjectives", THEME.tiny, THEME.muted),
+                  label("word \u2192 previous word", THEME.tiny, THEME.muted)]
+        rows = [header]
+        for h, (job, prof) in enumerate(zip(layer.head_jobs, self.profiles, strict=True)):
+            rows.append([label(f"head {h + 1}", THEME.small), label(job, THEME.small),
+                         *[Percent(v) for v in (prof.sense, prof.adjectives,
+                                                prof.previous_word)]])
+        self.table = Table(rows, pitch=0.55, col_gap=0.5,
+                           align=["left", "left", "right", "right", "right"])
+        heading = label("What each head learned, measured over the corpus", THEME.body)
+        sub = label("topic: held-out sentences (apple, mole); attention: share of weight, "
+                    "training sentences", THEME.tiny, THEME.muted)
+        block = VGroup(heading, sub, self.table).arrange(DOWN, buff=0.3)
+        block.move_to(UP * 0.9)
+        best = VGroup(*[SurroundingRectangle(self.table.cells[h + 1][h + 2], color=THEME.output,
+                                             buff=0.06, stroke_width=2)
+                        for h in range(len(self.profiles))])
+        honest = VGroup(
+            label("In this toy each head's \u0394E was given its own read-out in training: "
+                  "the jobs were assigned.", THEME.small, THEME.query),
+            label("Real models assign no jobs; heads specialise (or not) by themselves, and "
+                  "only measuring tells.", THEME.small, THEME.muted),
+            label("Head 3 scores high on adjectives too: in these sentences an adjective "
+                  "usually sits just before its noun.", THEME.tiny, THEME.muted))
+        honest.arrange(DOWN, buff=0.12).next_to(block, DOWN, buff=0.45)
+        self.narrate("What did each head learn? Measured over the corpus: head 1's proposal "
+                     "alone settles the topic, head 2 attends from a noun to its adjectives, "
+                     "head 3 to the previous word.")
+        self.play(FadeIn(heading), FadeIn(sub), FadeIn(self.table, lag_ratio=0.05),
+                  run_time=2)
+        self.play(Create(best), run_time=1)
+        self.settle()
+        self.narrate("Head 3 also lands on adjectives: here they sit just before their noun. "
+                     "And honestly: in this toy each head was given its own read-out in "
+                     "training.")
+        self.play(FadeIn(honest, lag_ratio=0.2), run_time=1.2)
+        self.honest = honest
+
+
+def compact(grid: AttentionGrid, size: float = THEME.tiny) -> AttentionGrid:
+    """Smaller word labels, so three grids fit side by side and the slanted column
+    labels of neighbouring cells do not touch (same placement rule as the kit)."""
+    cell = grid.cell(0, 0).width
+    for i, lab in enumerate(grid.row_labels):
+        lab.scale(size / THEME.small).next_to(grid.cell(i, 0), LEFT, buff=0.12)
+    for j, lab in enumerate(grid.col_labels):
+        lab.scale(size / THEME.small).next_to(grid.cell(0, j), UP, buff=0.08)
+        lab.shift(RIGHT * (lab.width / 2 - cell * 0.3))
+    return grid
+

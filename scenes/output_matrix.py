@@ -1,0 +1,332 @@
+"""The output matrix: each head's value map is value-down then value-up, and the
+value-up blocks of all heads, stacked, are the layer's output matrix W_O.
+
+Script: one head's value map as two small matrices, W_V↓ (12 × 4) then W_V↑
+(4 × 12), whose product is a 12 × 12 map of rank 4; what that saves (here and in
+GPT-3); one word's value going down to 4 numbers and back up to 12; the three
+heads' value-up blocks stacked into W_O, which is exactly torch's
+out_proj.weightᵀ; and concat(head outputs) · W_O = ΔE₁ + ΔE₂ + ΔE₃. Skipping
+W_O (the usual mistake) would add head-space numbers to an embedding. Every
+matrix and number comes from `load_lecture_layer()` and `count_parameters`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from manim import (
+    DOWN,
+    LEFT,
+    RIGHT,
+    UP,
+    Arrow,
+    FadeIn,
+    FadeOut,
+    ReplacementTransform,
+    SurroundingRectangle,
+    Transform,
+    VGroup,
+)
+
+from attention_core import count_parameters
+from attention_core.costs import GPT3
+from attention_core.transformer import load_lecture_layer
+from scenes.kit import THEME, ExplainerScene, VectorColumn, fmt_int, formula, label
+from scenes.kit.heatmap import HeatLegend, MatrixHeatmap
+
+DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
+SUB = "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"
+
+
+@dataclass(frozen=True)
+class OutputMatrixParams:
+    """What a lecturer can change without writing Python."""
+
+    sentence: str = "a fluffy blue mole roamed the verdant forest"
+    focus: str = "mole"
+    head: int = 0  # the head whose value map is taken apart first
+
+
+def tex(text: str, color: str, size: float | None = None):
+    return formula(text, size=size or THEME.body, colors={text: color})
+
+
+class OutputMatrix(ExplainerScene):
+    name = "output_matrix"
+    description = "Value-down then value-up (rank 4); the heads' value-up blocks stacked are W_O."
+    key_moments = ("low_rank", "savings", "one_value", "output_matrix", "concat")
+    params = OutputMatrixParams()
+
+    def construct(self) -> None:
+        p = self.params
+        self.layer = layer = load_lecture_layer()
+        self.mha = layer.layers[0]
+        self.trace = layer.run(p.sentence)
+        self.i = self.trace.position(p.focus)
+        head = self.mha.heads[p.head]
+        self.w_down, self.w_up = head.w_v.numpy(), head.w_o.numpy()
+        # one colour scale for every value-down / value-up entry, so blocks compare
+        self.heat_scale = float(max(max(h.w_v.abs().max(), h.w_o.abs().max())
+                               for h in self.mha.heads))
+
+        title = label("The output matrix: value as a low-rank map", THEME.heading)
+        title.to_edge(UP, buff=0.2)
+        self.play(FadeIn(title), run_time=0.8)
+        self.low_rank()
+        self.moment("low_rank")
+        self.settle()
+
+        self.savings()
+        self.moment("savings")
+        self.settle()
+
+        self.play(FadeOut(self.saving_panel), FadeOut(self.product_group), run_time=0.6)
+        self.one_value()
+        self.moment("one_value")
+        self.settle()
+
+        self.play(FadeOut(self.value_map), FadeOut(self.flow), run_time=0.8)
+        self.output_matrix()
+        self.moment("output_matrix")
+        self.settle()
+
+        self.concat()
+        self.moment("concat")
+        self.settle(minimum=2)
+
+    # ---------------------------------------------------------------------------------
+    def low_rank(self) -> None:
+        p, d, d_h = self.params, self.layer.d_model, self.w_down.shape[1]
+        down = MatrixHeatmap(self.w_down, THEME.value, cell=0.25, scale=self.heat_scale)
+        up = MatrixHeatmap(self.w_up, THEME.value, cell=0.25, scale=self.heat_scale)
+        product = torch.from_numpy(self.w_down) @ torch.from_numpy(self.w_up)
+        self.product = MatrixHeatmap(product.numpy(), THEME.value, cell=0.25)
+        self.ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in self.mha.heads]
+        row = VGroup(down, label("\u00b7", THEME.heading, THEME.muted), up,
+                     label("=", THEME.heading, THEME.muted), self.product)
+        row.arrange(RIGHT, buff=0.3).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
+        names = VGroup(
+            VGroup(tex(DOWN_TEX, THEME.value), label("value-down", THEME.tiny, THEME.value)),
+            VGroup(tex(UP_TEX, THEME.value), label("value-up", THEME.tiny, THEME.value)),
+            VGroup(tex(DOWN_TEX + UP_TEX, THEME.value),
+                   label("the whole value map", THEME.tiny, THEME.value)))
+        for name, mat in zip(names, (down, up, self.product), strict=True):
+            name.arrange(DOWN, buff=0.08).next_to(mat.frame, UP, buff=0.2)
+        names[1].align_to(names[0], UP)
+        legend = VGroup(HeatLegend(self.heat_scale, THEME.value, width=1.6),
+                        label("every value-down / value-up entry", THEME.tiny, THEME.muted))
+        legend.arrange(DOWN, buff=0.1).next_to(VGroup(down, up), DOWN, buff=0.35)
+        p_legend = HeatLegend(self.product.color_scale, THEME.value, width=1.6)
+        p_legend.next_to(self.product.shape_label, DOWN, buff=0.2)
+        rank = VGroup(label(f"rank = {self.ranks[p.head]}", THEME.body, THEME.highlight),
+                      label(f"(torch.linalg.matrix_rank; heads: "
+                            f"{', '.join(map(str, self.ranks))})", THEME.tiny, THEME.muted))
+        rank.arrange(DOWN, buff=0.08).next_to(p_legend, DOWN, buff=0.25)
+        self.value_map = VGroup(row, names, legend, p_legend, rank)
+        self.product_group = VGroup(row[3], self.product, names[2], p_legend, rank)
+        self.factors = up
+
+        self.narrate(f"In head {p.head + 1} a word's value is not one {d} \u00d7 {d} matrix but "
+                     f"two: value-down W_V\u2193 ({d} \u2192 {d_h} numbers), then value-up "
+                     f"W_V\u2191 ({d_h} \u2192 {d}).")
+        self.play(FadeIn(down), FadeIn(names[0]), run_time=1)
+        self.play(FadeIn(row[1]), FadeIn(up), FadeIn(names[1]), FadeIn(legend), run_time=1)
+        self.settle()
+        self.narrate(f"Their product is a {d} \u00d7 {d} map, but everything passes through "
+                     f"{d_h} numbers: its rank is {self.ranks[p.head]}, a low-rank map.")
+        self.play(FadeIn(row[3]), FadeIn(self.product), FadeIn(names[2]), FadeIn(p_legend),
+                  run_time=1.2)
+        self.play(FadeIn(rank, shift=UP * 0.1), run_time=0.8)
+
+    def savings(self) -> None:
+        d, d_h = self.layer.d_model, self.w_down.shape[1]
+        toy = count_parameters(d, d_h, self.mha.n_heads, 1)
+        gpt = count_parameters(**GPT3)
+        self.toy_counts = (toy.value_down + toy.value_up, d * d)
+        self.gpt_counts = (gpt.value_down + gpt.value_up, gpt.d_model**2)
+        rows = VGroup(
+            label("numbers to learn per head", THEME.small, THEME.muted),
+            label(f"one {d} \u00d7 {d} map: {fmt_int(d * d)}", THEME.small),
+            label(f"down + up: {d}\u00b7{d_h} + {d_h}\u00b7{d} = {fmt_int(self.toy_counts[0])}",
+                  THEME.small, THEME.value),
+            label(f"GPT-3: d_model {fmt_int(gpt.d_model)},", THEME.small, THEME.muted),
+            label(f"d_head {fmt_int(gpt.d_head)}", THEME.small, THEME.muted),
+            label(f"one map: {fmt_int(gpt.d_model**2)}", THEME.small),
+            label(f"down + up: {fmt_int(self.gpt_counts[0])}", THEME.small, THEME.value),
+            label(f"{self.gpt_counts[1] / self.gpt_counts[0]:.0f}\u00d7 fewer", THEME.body,
+                  THEME.highlight))
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        rows[3:].shift(DOWN * 0.25)
+        rows.next_to(self.product, RIGHT, buff=0.5).set_y(0)
+        self.saving_panel = rows
+        self.narrate(f"It also saves parameters: {fmt_int(self.toy_counts[0])} numbers instead "
+                     f"of {fmt_int(self.toy_counts[1])} here; in GPT-3, "
+                     f"{fmt_int(self.gpt_counts[0])} instead of {fmt_int(self.gpt_counts[1])}.")
+        self.play(FadeIn(rows, lag_ratio=0.15), run_time=2)
+
+    def one_value(self) -> None:
+        p, t, i = self.params, self.trace, self.i
+        x = t.inputs[i]
+        small = x @ self.mha.heads[p.head].w_v  # value-down: 4 numbers
+        big = small @ self.mha.heads[p.head].w_o  # value-up: back to 12
+        self.x_col = VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1)
+        self.small_col = VectorColumn(small.numpy(), THEME.value, "4 numbers", decimals=1)
+        self.big_col = VectorColumn(big.numpy(), THEME.value, "value: 12", decimals=1)
+        arrows = VGroup()
+        cols = VGroup(self.x_col, self.small_col, self.big_col).arrange(RIGHT, buff=1.1)
+        for a, b, t_ in ((self.x_col, self.small_col, DOWN_TEX),
+                         (self.small_col, self.big_col, UP_TEX)):
+            arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
+                          stroke_width=3, max_tip_length_to_length_ratio=0.2)
+            arrows.add(VGroup(arrow, tex(t_, THEME.value, THEME.small).next_to(arrow, UP, 0.05)))
+        note = VGroup(label("In the head, the weights mix the 4-number values first;",
+                            THEME.tiny, THEME.muted),
+                      label("value-up is linear, so mixing before or after it is the same.",
+                            THEME.tiny, THEME.muted)).arrange(DOWN, buff=0.08)
+        note.next_to(cols, DOWN, buff=0.35)
+        self.flow = VGroup(cols, arrows, note)
+        self.flow.next_to(self.factors, RIGHT, buff=0.9).set_y(-0.3)
+        self.narrate(f"One word's value: {p.focus}'s 12 numbers (word and position) go down to "
+                     f"4 numbers, and value-up brings them back to 12, in the embedding space.")
+        self.play(FadeIn(self.x_col), run_time=0.8)
+        self.play(FadeIn(arrows[0]), FadeIn(self.small_col, shift=RIGHT * 0.2), run_time=1)
+        self.play(FadeIn(arrows[1]), FadeIn(self.big_col, shift=RIGHT * 0.2), run_time=1)
+        self.play(FadeIn(note), run_time=0.6)
+
+    def output_matrix(self) -> None:
+        mha = self.mha
+        d_h = mha.heads[0].w_o.shape[0]
+        blocks = VGroup()
+        for h, head in enumerate(mha.heads):
+            block = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=self.heat_scale)
+            name = VGroup(tex(UP_TEX, THEME.value, THEME.small),
+                          label(f"head {h + 1}", THEME.tiny, THEME.muted))
+            name.arrange(RIGHT, buff=0.12).next_to(block.frame, UP, buff=0.12)
+            blocks.add(VGroup(block, name))
+        blocks.arrange(RIGHT, buff=0.5).next_to(self.mobjects[0], DOWN, buff=0.7)
+        self.narrate(f"Every head has its own value-up block, {d_h} \u00d7 "
+                     f"{self.layer.d_model}. Stacked on top of each other, they form one "
+                     "matrix: the output matrix W_O.")
+        self.play(FadeIn(blocks, lag_ratio=0.2), run_time=1.5)
+        self.settle()
+
+        w_o = mha.output_matrix.numpy()
+        breaks = [d_h * (h + 1) - 1 for h in range(mha.n_heads - 1)]
+        self.w_o = MatrixHeatmap(w_o, THEME.value, cell=0.25, scale=self.heat_scale,
+                                 row_breaks=breaks)
+        torch_w = self.layer.modules[0].out_proj.weight.detach().T
+        self.torch_w = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=0.25, scale=self.heat_scale)
+        self.same = bool(torch.equal(mha.output_matrix, torch_w))
+        pair = VGroup(self.w_o, label("=", THEME.heading, THEME.muted), self.torch_w)
+        pair.arrange(RIGHT, buff=0.5).move_to(DOWN * 0.3)
+        w_name = VGroup(formula("W_O", size=THEME.body),
+                        label("value-up blocks stacked", THEME.tiny, THEME.output))
+        w_name.arrange(DOWN, buff=0.08).next_to(self.w_o.frame, UP, buff=0.2)
+        t_name = VGroup(label("torch: out_proj.weight\u1d40", THEME.small, THEME.muted),
+                        label("(nn.MultiheadAttention)", THEME.tiny, THEME.muted))
+        t_name.arrange(DOWN, buff=0.08).next_to(self.torch_w.frame, UP, buff=0.2)
+        heads = VGroup(*[label(f"head {h + 1}", THEME.tiny, THEME.muted).next_to(
+            self.w_o.rows_group(d_h * h, d_h * (h + 1)), LEFT, buff=0.15)
+            for h in range(mha.n_heads)])
+        check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {self.same}", THEME.small,
+                      THEME.output if self.same else THEME.value)
+        check.next_to(pair, DOWN, buff=0.3)
+        legend = HeatLegend(self.heat_scale, THEME.value, width=1.6)
+        legend.next_to(check, DOWN, buff=0.25)
+        check = VGroup(check, legend)
+        self.narrate("Stacked, the three blocks are exactly the matrix torch calls "
+                     "out_proj.weight (transposed): nothing is lost by speaking of each head "
+                     "on its own.")
+        targets = [self.w_o.rows_group(d_h * h, d_h * (h + 1)) for h in range(mha.n_heads)]
+        self.play(*[ReplacementTransform(b[0].cells, t) for b, t in zip(blocks, targets,
+                                                                        strict=True)],
+                  *[FadeOut(VGroup(b[0].frame, b[0].shape_label, b[1])) for b in blocks],
+                  run_time=1.8)
+        self.add(self.w_o)
+        self.play(FadeIn(heads), FadeIn(w_name), run_time=0.8)
+        self.play(FadeIn(pair[1]), FadeIn(self.torch_w), FadeIn(t_name), FadeIn(check),
+                  run_time=1.2)
+        self.stack_parts = VGroup(heads, w_name, pair[1], self.torch_w, t_name, check)
+
+    def concat(self) -> None:
+        """concat(a₁, a₂, a₃) · W_O: each head's 4 numbers scale its own block of rows."""
+        p, t, i, mha = self.params, self.trace, self.i, self.mha
+        heads = t.layers[0].heads
+        mixed = [h.weights[i] @ h.values for h in heads]  # each head's mixed value, 4 numbers
+        cat = torch.cat(mixed)
+        result = cat @ mha.output_matrix
+        total = torch.stack([h.delta[i] for h in heads]).sum(0)
+        self.max_gap = float((result - total).abs().max())
+        tags, w_name = self.stack_parts[0], self.stack_parts[1]
+        cell = self.w_o.cell(0, 0).height
+        d_h = mha.heads[0].w_o.shape[0]
+
+        # lay everything out around W_O where it is, then centre the whole row
+        self.cat_col = pitched_column(cat.numpy(), THEME.value, cell)
+        self.cat_col.next_to(self.w_o.frame, LEFT, buff=0.25)
+        for k, entry in enumerate(self.cat_col.entries):
+            entry.set_y(self.w_o.cell(k, 0).get_y())
+        cat_name = VGroup(label("concat", THEME.small, THEME.value),
+                          label(" ".join("a" + SUB[h] for h in range(len(heads))), THEME.small,
+                                THEME.value)).arrange(DOWN, buff=0.08)
+        cat_name.next_to(self.cat_col, UP, buff=0.15)
+        tag_targets = tags.copy().next_to(self.cat_col, LEFT, buff=0.2)
+        self.result_col = pitched_column(result.numpy(), THEME.output, cell)
+        self.total_col = pitched_column(total.numpy(), THEME.output, cell)
+        eq1, eq2 = label("=", THEME.heading, THEME.muted), label("=", THEME.heading, THEME.muted)
+        tail = VGroup(eq1, self.result_col, eq2, self.total_col).arrange(RIGHT, buff=0.6)
+        tail.next_to(self.w_o.frame, RIGHT, buff=0.35)
+        for sign in (eq1, eq2):
+            sign.set_y(self.w_o.frame.get_y())
+        r_name = label("concat \u00b7 W_O", THEME.small, THEME.output)
+        r_name.next_to(self.result_col, UP, buff=0.15)
+        s_name = label("\u0394E\u2081 + \u0394E\u2082 + \u0394E\u2083", THEME.small, THEME.output)
+        s_name.next_to(self.total_col, UP, buff=0.15)
+        s_name.align_to(r_name, UP)  # both start with a capital: baselines agree
+        new = VGroup(self.cat_col, cat_name, tail, r_name, s_name)
+        shift = RIGHT * -VGroup(tag_targets, new).get_center()[0]
+        new.shift(shift)
+        tag_targets.shift(shift)
+        gap = label(f"largest difference: {self.max_gap:.0e} (float rounding)", THEME.tiny,
+                    THEME.muted)
+        gap.next_to(VGroup(self.result_col, self.total_col), DOWN, buff=0.25)
+
+        self.play(FadeOut(self.stack_parts[2:]), FadeOut(w_name[1]), run_time=0.6)
+        self.play(VGroup(self.w_o, w_name[0]).animate.shift(shift),
+                  Transform(tags, tag_targets), run_time=1)
+        self.narrate(f"For '{p.focus}', each head mixes its values into 4 numbers a\u2095. "
+                     "Concatenated they are 12 numbers; entry k scales row k of W_O, and the "
+                     "rows add up.")
+        self.play(FadeIn(self.cat_col), FadeIn(cat_name), run_time=1)
+        boxes = VGroup(*[SurroundingRectangle(
+            VGroup(self.cat_col.entries[d_h * h: d_h * (h + 1)],
+                   self.w_o.rows_group(d_h * h, d_h * (h + 1))),
+            color=THEME.highlight, buff=0.04, stroke_width=2) for h in range(len(heads))])
+        self.play(FadeIn(boxes, lag_ratio=0.4), run_time=1.5)
+        self.play(FadeOut(boxes), FadeIn(eq1), FadeIn(self.result_col), FadeIn(r_name),
+                  run_time=1)
+        self.settle()
+        self.narrate("The result is the sum of the three heads' \u0394E: each head's 4 numbers "
+                     "only ever meet its own value-up block.")
+        self.play(FadeIn(eq2), FadeIn(self.total_col), FadeIn(s_name), FadeIn(gap),
+                  run_time=1.2)
+        self.settle()
+        mistake = VGroup(
+            label("The usual mistake: skipping the output projection W_O.", THEME.small,
+                  THEME.query),
+            label("Concatenated, the a\u2095 are still numbers in the heads' own small spaces,",
+                  THEME.tiny, THEME.muted),
+            label("not yet an update of E: W_O carries them back into the embedding space.",
+                  THEME.tiny, THEME.muted))
+        mistake.arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.35)
+        self.narrate("The usual mistake is to skip W_O: the concatenated head outputs are "
+                     "not an update of the embedding until W_O carries them back.")
+        self.play(FadeIn(mistake, lag_ratio=0.2), run_time=1)
+
+def pitched_column(values: np.ndarray, color: str, pitch: float) -> VectorColumn:
+    """A VectorColumn whose entries sit `pitch` apart, to line up with a heat map's rows."""
+    h = VectorColumn(values, color, decimals=1).entries[0].height
+    return VectorColumn(values, color, decimals=1, buff=max(pitch - h, 0.02))
+
