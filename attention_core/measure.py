@@ -11,6 +11,7 @@ Three probes, each a number in [0, 1] per head:
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from . import corpus
 
@@ -26,7 +27,9 @@ class HeadProfile:
                 f"to previous word {self.previous_word:.0%}")
 
 
+@lru_cache(maxsize=8)
 def measure_heads(layer, block: int = 0) -> list[HeadProfile]:
+    """Profiles of every head of `block` (cached: the models are immutable once loaded)."""
     n_heads = len(layer.layers[block].heads)
     sense = [0] * n_heads
     ambiguous = 0

@@ -28,8 +28,7 @@ from manim import (
 )
 
 from attention_core.costs import GPT3, human_bytes, pattern_cost
-from scenes.kit import THEME, fmt_int, formula, label
-from scenes.kit.pacing import PacedScene
+from scenes.kit import THEME, ExplainerScene, fmt_int, formula, label
 from scenes.kit.table import Table
 
 
@@ -58,7 +57,7 @@ class PatternSquare(VGroup):
         self.add(self.back, lines)
 
 
-class ContextSize(PacedScene):
+class ContextSize(ExplainerScene):
     name = "context_size"
     description = "The pattern has n² entries: its size grows with the square of the context."
     key_moments = ("grids", "square_law", "table")

@@ -27,8 +27,7 @@ from manim import (
 
 from attention_core import count_parameters, load_model
 from attention_core.costs import GPT3, GPT3_TOTAL_PARAMETERS, ParameterCount
-from scenes.kit import THEME, fmt_int, formula, label
-from scenes.kit.pacing import PacedScene
+from scenes.kit import THEME, ExplainerScene, fmt_int, formula, label
 from scenes.kit.table import Table
 
 
@@ -48,7 +47,7 @@ class MatrixCard(VGroup):
         self.add(frame.move_to(body), body)
 
 
-class CountingParameters(PacedScene):
+class CountingParameters(ExplainerScene):
     name = "counting_parameters"
     description = "GPT-3's attention parameters, counted matrix by matrix: about a third."
     key_moments = ("sizes", "per_head", "all_layers", "share", "toy")

@@ -35,6 +35,8 @@ from attention_core.linear_maps import EXAMPLES, query_key_match, restricted_hea
 from scenes.kit import (
     THEME,
     EmbeddingPlane,
+    ExplainerScene,
+    MatrixBox,
     Number,
     formula,
     label,
@@ -42,29 +44,14 @@ from scenes.kit import (
     segment_markers,
 )
 from scenes.kit.moving import MovingGrid
-from scenes.kit.pacing import PacedScene
 from scenes.kit.table import Table
-from scenes.kit.vectors import _bracket
 
 PANEL_X = 3.9  # centre of the right-hand panel
 CONTEXT_WORDS = ("pie", "new", "orange", "phone")
 FUNCTION_WORDS = ("the", "a")
 
 
-class MatrixBox(VGroup):
-    """A 2×2 matrix of Numbers in brackets; `.values` is exactly what is shown."""
-
-    def __init__(self, values: np.ndarray, color: str | None = None):
-        super().__init__()
-        self.values = np.asarray(values, dtype=float)
-        self.numbers = VGroup(*[Number(v, 2, THEME.small, color) for v in self.values.flat])
-        self.numbers.arrange_in_grid(rows=2, cols=2, buff=(0.35, 0.18), cell_alignment=RIGHT)
-        h = self.numbers.height + 0.2
-        self.add(_bracket(h, -1, THEME.muted).next_to(self.numbers, LEFT, 0.1), self.numbers,
-                 _bracket(h, 1, THEME.muted).next_to(self.numbers, RIGHT, 0.1))
-
-
-class LinearMaps(PacedScene):
+class LinearMaps(ExplainerScene):
     name = "linear_maps"
     description = "W_Q, W_K, W_V as linear maps: a grid moved over fixed axes; the head's own."
     key_moments = ("fixed_axes", "rotation", "stretch", "shear", "restricted", "query_key")

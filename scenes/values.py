@@ -36,12 +36,12 @@ from scenes.kit import (
     THEME,
     AttentionGrid,
     EmbeddingPlane,
+    ExplainerScene,
     Number,
     VectorColumn,
     formula,
     label,
 )
-from scenes.kit.pacing import PacedScene
 from scenes.kit.table import Table
 
 
@@ -55,7 +55,7 @@ class ValuesParams:
     senses: tuple[str, str] = ("fruit", "tech")
 
 
-class Values(PacedScene):
+class Values(ExplainerScene):
     name = "values"
     description = "Each word offers a value vector; each row of weights mixes them into its ΔE."
     key_moments = ("pattern_and_values", "mix_first", "mix_second", "every_position",

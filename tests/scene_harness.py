@@ -20,9 +20,19 @@ class SceneRun:
         return self.snapshots[moment]
 
 
+_RUNS: dict[type, SceneRun] = {}
+
+
 def run_scene(cls: type[ExplainerScene]) -> SceneRun:
     """Run construct() with animations skipped (no frames, no files) and snapshot
-    copies of the scene's mobjects at every moment()."""
+    copies of the scene's mobjects at every moment(). Each class is built once per
+    test session: its scene test and the every-scene test share the result."""
+    if cls not in _RUNS:
+        _RUNS[cls] = _run(cls)
+    return _RUNS[cls]
+
+
+def _run(cls: type[ExplainerScene]) -> SceneRun:
     run = SceneRun(scene=None)  # type: ignore[arg-type]
 
     def snapshot(scene: ExplainerScene, name: str) -> None:

@@ -11,6 +11,7 @@ from rendering.targets import SceneRef
 from rendering.worker import Job, render
 from scene_harness import run_scene
 from scenes import load_scene, registry
+from scenes.kit.scene import reading_time
 
 NAMES = sorted(registry())
 
@@ -28,6 +29,8 @@ def test_scene_script(name):
     assert all(0 <= start < end <= duration + 1e-6 for _, start, end in captions)
     covered = sum(end - start for _, start, end in captions)
     assert covered > 0.8 * duration, "captions should accompany most of the clip"
+    for text, start, end in captions:
+        assert end - start >= reading_time(text) - 0.1, f"too fast to read: {text!r}"
 
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (ffmpeg) is not installed")

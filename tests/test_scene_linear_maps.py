@@ -9,9 +9,9 @@ from manim import Arrow, NumberPlane
 
 from attention_core import load_model
 from scene_harness import assert_close, find, run_scene, visible_texts
-from scenes.kit import Number, fmt
+from scenes.kit import MatrixBox, Number, fmt
 from scenes.kit.moving import MovingGrid
-from scenes.linear_maps import LinearMaps, MatrixBox
+from scenes.linear_maps import LinearMaps
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,15 @@ from .grid import AttentionGrid, score_fill
 from .layout import keep_inside, overlaps, place_label, segment_markers
 from .plane import EmbeddingPlane, ghost, tip_label
 from .scene import ExplainerScene, NoParams, ParamError
-from .text import MINUS, Number, fmt, fmt_int, label
+from .text import MINUS, Number, Percent, fmt, fmt_int, label
 from .theme import THEME
 from .tokens import TokenRow, WordToken
-from .vectors import VectorColumn
+from .vectors import MatrixBox, VectorColumn, bracket
 
 __all__ = [
-    "MINUS", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "NoParams", "Number",
+    "MINUS", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "MatrixBox", "NoParams",
+    "Number", "Percent",
     "ParamError", "ScoreRow", "TokenRow", "VectorColumn", "WeightBars", "WordToken",
-    "attention_formula", "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label",
+    "attention_formula", "bracket", "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label",
     "overlaps", "place_label", "score_fill", "segment_markers", "tip_label",
 ]

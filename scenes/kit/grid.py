@@ -72,7 +72,10 @@ class AttentionGrid(VGroup):
                     box.set_fill(THEME.masked, 1)
                     if show_numbers:
                         text = f"{MINUS}∞" if kind == "scores" else "0"
-                        self.number_group.add(label(text, THEME.tiny, THEME.muted).move_to(box))
+                        mark = label(text, THEME.tiny * cell / 0.62, THEME.muted).move_to(box)
+                        if mark.width > cell * 0.88:
+                            mark.scale_to_fit_width(cell * 0.88)
+                        self.number_group.add(mark)
                     continue
                 if kind == "scores":
                     box.set_fill(score_fill(v, scale), 1)

@@ -22,7 +22,7 @@ import numpy as np
 from manim import DOWN, UP, Mobject, VGroup
 
 from .bars import WeightBars
-from .text import Number
+from .text import Number, fmt
 from .theme import THEME
 
 _MIN_HEIGHT = 1e-3  # a zero weight still has a (flat) bar, so the row keeps its shape
@@ -66,8 +66,13 @@ class LiveWeightBars(WeightBars):
             x = bar.get_x()
             bar.stretch_to_fit_height(max(value * self.max_height, _MIN_HEIGHT))
             bar.move_to([x, self.baseline_y, 0], aligned_edge=DOWN)
-            number = Number(value, 2, THEME.tiny, self.color).next_to(bar, UP, buff=0.06)
-            refresh(self.numbers[k], number)
+            shown = self.numbers[k]
+            if shown.original_text == fmt(value):  # same digits: move it, keep the glyphs
+                shown.next_to(bar, UP, buff=0.06)
+                shown.value = float(value)
+            else:
+                refresh(shown, Number(value, 2, THEME.tiny, self.color).next_to(bar, UP,
+                                                                                  buff=0.06))
         return self
 
 
@@ -86,6 +91,9 @@ class LiveNumber(VGroup):
 
     def set_value(self, value: float) -> LiveNumber:
         old = self.submobjects[0]
+        if old.original_text == fmt(value, self.decimals):
+            old.value = float(value)
+            return self
         new = Number(value, self.decimals, self.size, self.color_name)
         new.move_to(old.get_left(), aligned_edge=np.array([-1.0, 0.0, 0.0]))
         refresh(old, new)

@@ -1,7 +1,8 @@
 """The base of every clip: captions, named key moments, and parameters.
 
 * `narrate(text)` starts a caption that lasts until the next one (Manim
-  subcaptions, written as .srt beside the video).
+  subcaptions, written as .srt beside the video); `settle()` holds the frame
+  until the current caption has been up long enough to be read.
 * `moment(name)` marks a key moment. Figures for slides are taken there, and
   tests snapshot what is on screen there. Names must be declared in
   `key_moments` so tools can list them without running the scene.
@@ -20,6 +21,12 @@ from manim import ManimColor, Scene
 from .theme import THEME
 
 MomentHook = Callable[["ExplainerScene", str], None]
+READING_SPEED = 15.0  # characters per second, a common subtitle guideline
+
+
+def reading_time(text: str) -> float:
+    """Seconds a viewer needs to read `text` as a caption."""
+    return len(text) / READING_SPEED
 
 
 class ParamError(ValueError):
@@ -51,9 +58,30 @@ class ExplainerScene(Scene):
 
     # ---- captions ---------------------------------------------------------
     def narrate(self, text: str) -> None:
-        """Show `text` as the caption from now until the next narrate()."""
+        """Show `text` as the caption from now until the next narrate().
+
+        The previous caption first gets the rest of its reading time, so no
+        caption ever flashes by faster than it can be read.
+        """
+        self._finish_reading()
         self._close_caption()
         self._open_caption = (text, self.renderer.time)
+
+    def _finish_reading(self) -> None:
+        if self._open_caption is not None:
+            text, start = self._open_caption
+            remaining = reading_time(text) - (self.renderer.time - start)
+            if remaining > 0.05:
+                self.wait(remaining)
+
+    def settle(self, minimum: float = 0.5) -> None:
+        """Wait until the current caption has been up for its reading time (and at
+        least `minimum` more seconds, so the last animation is seen at rest)."""
+        if self._open_caption is None:
+            self.wait(minimum)
+            return
+        text, start = self._open_caption
+        self.wait(max(reading_time(text) - (self.renderer.time - start), minimum))
 
     def _close_caption(self) -> None:
         if self._open_caption is None:
@@ -67,6 +95,7 @@ class ExplainerScene(Scene):
         self.captions.append((text, start, start + duration))
 
     def tear_down(self) -> None:
+        self._finish_reading()
         self._close_caption()
 
     # ---- key moments ------------------------------------------------------

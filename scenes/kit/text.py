@@ -34,11 +34,35 @@ def label(text: str, size: float | None = None, color: str | None = None, **kwar
 
 
 class Number(Text):
-    """A number on screen that remembers the value it shows."""
+    """A number on screen that remembers the value it shows.
+
+    Parsing a Text (Pango -> SVG -> paths) costs ~30 ms; animated read-outs make
+    a new Number every frame. So each distinct (string, size, colour) is parsed
+    once and later Numbers start as copies of that template.
+    """
+
+    _templates: dict[tuple, Text] = {}
 
     def __init__(self, value: float, decimals: int = 2, size: float | None = None,
                  color: str | None = None, sign: bool = False, **kwargs):
+        text = fmt(value, decimals, sign)
+        key = (text, size, color, tuple(sorted(kwargs.items())))
+        template = Number._templates.get(key)
+        if template is None:
+            super().__init__(text, font=THEME.font, font_size=size or THEME.small,
+                             color=color or THEME.text, **kwargs)
+            if len(Number._templates) < 20_000:
+                Number._templates[key] = self.copy()
+        else:
+            self.__dict__.update(template.copy().__dict__)
         self.value = float(value)
         self.decimals = decimals
-        super().__init__(fmt(value, decimals, sign), font=THEME.font,
-                         font_size=size or THEME.small, color=color or THEME.text, **kwargs)
+
+
+class Percent(Text):
+    """A share in [0, 1] shown as a whole percentage; `.value` keeps the share itself."""
+
+    def __init__(self, share: float, size: float | None = None, color: str | None = None):
+        self.value = float(share)
+        super().__init__(f"{100 * share:.0f}%", font=THEME.font, font_size=size or THEME.small,
+                         color=color or THEME.text)

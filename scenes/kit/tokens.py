@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from manim import RIGHT, RoundedRectangle, VGroup
+import numpy as np
+from manim import RIGHT, UP, RoundedRectangle, VGroup
 
 from .text import label
 from .theme import THEME
@@ -33,12 +34,39 @@ class WordToken(VGroup):
         return self
 
 
+def _baseline(token: WordToken) -> float:
+    """y of the word's baseline: where letters without descenders sit."""
+    glyphs = token.text.submobjects
+    letters = [c for c in token.word if not c.isspace()]
+    if len(glyphs) == len(letters):
+        feet = [g.get_bottom()[1] for c, g in zip(letters, glyphs, strict=True)
+                if c not in DESCENDERS]
+        if feet:
+            return float(np.median(feet))
+    return token.text.get_bottom()[1] + 0.2 * token.text.height
+
+
+DESCENDERS = set("gjpqy,;")
+
+
 class TokenRow(VGroup):
-    """A sentence as word tokens, left to right, fitted to `max_width`."""
+    """A sentence as word tokens, left to right, fitted to `max_width`.
+
+    Boxes share one height and the words share one baseline, so "apple" does
+    not float above "an" the way centring each word's ink would make it.
+    """
 
     def __init__(self, words: Sequence[str], size: float | None = None, buff: float = 0.15,
                  max_width: float = 13.0):
-        super().__init__(*[WordToken(w, size) for w in words])
+        tokens = [WordToken(w, size) for w in words]
+        ascent = max(t.text.get_top()[1] - _baseline(t) for t in tokens)
+        descent = max(_baseline(t) - t.text.get_bottom()[1] for t in tokens)
+        height = ascent + descent + 0.26
+        for t in tokens:
+            t.box.stretch_to_fit_height(height).move_to(t.box.get_center() * [1, 0, 1])
+            # baseline sits `descent` (+ padding) above the box's bottom
+            t.text.shift(UP * (t.box.get_bottom()[1] + 0.13 + descent - _baseline(t)))
+        super().__init__(*tokens)
         self.words = list(words)
         self.arrange(RIGHT, buff=buff)
         if self.width > max_width:
