@@ -28,6 +28,7 @@ class _Done(Exception):
 def _draw_vector(scene, surface, transparent: bool) -> None:
     """Draw the scene's current frame on a cairo vector surface (SVG or PDF)."""
     import cairo
+    import numpy as np
     from manim import VMobject
     from manim.utils.color import color_to_rgba
     from manim.utils.iterables import list_update
@@ -45,12 +46,25 @@ def _draw_vector(scene, surface, transparent: bool) -> None:
                                 ph / 2 + fc[1] * ph / fh))
     mobjects = camera.get_mobjects_to_display(list_update(scene.mobjects,
                                                           scene.foreground_mobjects))
-    for mob in mobjects:
-        if isinstance(mob, VMobject):
-            camera.display_vectorized(mob, ctx)
-        else:
-            raise RenderFailed(f"{type(mob).__name__} is not a vector drawing; "
-                               "use VMobjects in scenes meant for SVG/PDF figures")
+    # Manim's pixel buffer is cairo ARGB32 read back as RGBA, so Manim hands cairo
+    # colours as BGR. A vector surface has no such buffer: pre-swap, so it comes out RGB.
+    bgr = camera.set_cairo_context_color
+
+    def rgb(ctx, rgbas, vmobject):
+        swapped = np.array(rgbas, dtype=float, copy=True)
+        swapped[:, [0, 2]] = swapped[:, [2, 0]]
+        return bgr(ctx, swapped, vmobject)
+
+    camera.set_cairo_context_color = rgb
+    try:
+        for mob in mobjects:
+            if isinstance(mob, VMobject):
+                camera.display_vectorized(mob, ctx)
+            else:
+                raise RenderFailed(f"{type(mob).__name__} is not a vector drawing; "
+                                   "use VMobjects in scenes meant for SVG/PDF figures")
+    finally:
+        del camera.set_cairo_context_color  # back to the class's method
     surface.finish()
 
 

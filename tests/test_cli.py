@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -10,6 +11,7 @@ import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -124,6 +126,15 @@ def test_figures_in_three_formats(tmp_path):
     svg = ET.parse(folder / "embedding.svg").getroot()
     assert svg.tag.endswith("svg") and svg.get("width").startswith("1920")
     assert len(list(svg.iter())) > 50  # real vector paths, not an embedded bitmap
+    # same colours as the PNG: every opaque fill of the SVG occurs among the PNG's pixels
+    with Image.open(folder / "embedding.png") as png:
+        pixels = {tuple(c) for c in np.asarray(png.convert("RGB")).reshape(-1, 3).tolist()}
+    fills = set(re.findall(r"fill:rgb\(([\d.]+)%,([\d.]+)%,([\d.]+)%\);fill-opacity:1;",
+                           (folder / "embedding.svg").read_text()))
+    assert len(fills) >= 4
+    for fill in fills:
+        rgb = tuple(round(float(v) * 2.55) for v in fill)
+        assert any(all(abs(a - b) <= 1 for a, b in zip(rgb, p, strict=True)) for p in pixels), rgb
     pdf = (folder / "embedding.pdf").read_bytes()
     assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(
         b"/Type /Page ") + pdf.count(b"/Type /Page>") == 1
