@@ -32,10 +32,6 @@ def grid_at(run, moment):
     return grid
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(AttentionPattern.key_moments)
-
-
 def test_queries_and_keys_are_the_heads(run, head):
     _, h = head
     cols = find(run.at("queries_keys"), VectorColumn)
@@ -104,9 +100,3 @@ def test_measured_share_is_the_heads(run):
     assert run.scene.measured == pytest.approx(share)
     texts = visible_texts(run.at("pattern"))
     assert f"{fmt(100 * share, 0)}% of a noun\u2019s attention goes" in texts
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 8
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

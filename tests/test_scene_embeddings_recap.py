@@ -24,10 +24,6 @@ def table():
     return {w: model.table[model.vocab.index(w)].double() for w in model.vocab}
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(EmbeddingsRecap.key_moments)
-
-
 def test_each_word_shows_its_row_of_the_table(run, table):
     columns = find(run.at("words_as_vectors"), VectorColumn)
     assert len(columns) == len(P.words)
@@ -98,9 +94,3 @@ def test_words_are_ranked_by_their_projection_on_fruit_minus_tech(run, table):
     assert_close(widths[big] / widths[big].max(), values[big] / values[big].max(), atol=1e-3)
     tops = [r[1].get_y() for r in rows]
     assert tops == sorted(tops, reverse=True)
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 8
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

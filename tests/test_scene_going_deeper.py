@@ -31,10 +31,6 @@ def plane_xy(stack, vectors):
     return (vectors[..., : basis.shape[0]] @ basis).numpy()
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(GoingDeeper.key_moments)
-
-
 def test_each_block_adds_to_the_stream(expected):
     stack, trace, _ = expected
     assert len(trace.states) == len(stack.layers) + 1 == 4
@@ -101,10 +97,3 @@ def test_second_word_and_accuracy(run):
     assert [s.original_text for s in shown] == [f"{100 * a:.0f}%" for a in accuracy]
     texts = " ".join(visible_texts(run.at("accuracy")))
     assert "MLP" in texts and "recurrent" in texts
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 6
-    assert all(end > start for _, start, end in captions)
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

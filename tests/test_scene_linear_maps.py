@@ -27,10 +27,6 @@ def expected_examples():
             "shear": np.array([[1.0, 0.0], [1.0, 1.0]])}
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(LinearMaps.key_moments)
-
-
 @pytest.mark.parametrize("name", ["rotation", "stretch", "shear"])
 def test_example_matrix_on_screen_and_grid_moved_by_it(run, name):
     m = expected_examples()[name]
@@ -103,9 +99,3 @@ def test_true_query_and_keys_and_their_dot_products(run):
 
 def test_why_a_shear_is_answered(run):
     assert any("Why a shear?" in text for text, _, _ in run.scene.captions)
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 8
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

@@ -29,10 +29,6 @@ def grids(run, moment, kind):
     return [g for g in find(run.at(moment), AttentionGrid) if g.kind == kind]
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(Masking.key_moments)
-
-
 def test_scores_are_the_same_heads_unmasked_scores(run, heads):
     tokens, open_, causal = heads
     (grid,) = grids(run, "scores", "scores")

@@ -26,10 +26,6 @@ def expected():
     return layer, trace, trace.tokens.index(FOCUS)
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(MultiHead.key_moments)
-
-
 def test_the_sentence_uses_only_known_words(expected):
     layer, trace, _ = expected
     assert trace.tokens == SENTENCE.split()
@@ -115,10 +111,3 @@ def test_measured_profiles_are_measure_heads(run):
     assert [s.original_text for s in shown] == [f"{100 * v:.0f}%" for v in want]
     texts = " ".join(visible_texts(run.at("measured")))
     assert "given its own read-out in training" in texts
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 7
-    assert all(end > start for _, start, end in captions)
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

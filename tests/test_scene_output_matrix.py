@@ -36,10 +36,6 @@ def torch_weights(layer):
             for h in range(mha.num_heads)], w_out
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(OutputMatrix.key_moments)
-
-
 def test_value_down_times_value_up_is_a_rank_4_map(run, layer):
     heads, _ = torch_weights(layer)
     down, up = heads[P.head]
@@ -121,10 +117,3 @@ def test_concat_times_w_o_is_the_sum_of_the_heads_updates(run, layer):
     assert_close(shown_sum.values, sum(h.delta[i] for h in trace.layers[0].heads), atol=1e-5)
     texts = " ".join(visible_texts(run.at("concat")))
     assert "skipping the output projection" in texts
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 7
-    assert all(end > start for _, start, end in captions)
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

@@ -44,10 +44,6 @@ def assert_bars_show(b, weights):
     assert [n.text for n in b.numbers] == [fmt(w) for w in weights]
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(Softmax.key_moments)
-
-
 def test_the_score_row_is_the_traces(run, row):
     _, scores = row
     (shown,) = find(run.at("scores"), ScoreRow)
@@ -98,9 +94,3 @@ def test_temperature_bars(run, row, moment, temperature):
         assert weights.max() > 0.9
     else:
         assert weights.max() - weights.min() < 0.1
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 8
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9

@@ -38,10 +38,6 @@ def columns(mobjects) -> dict[str, VectorColumn]:
             if c.title is not None and c.entries[0].get_fill_opacity() > 0.01}
 
 
-def test_every_key_moment_is_reached(run):
-    assert [n for n, _ in run.scene.moments_reached] == list(Values.key_moments)
-
-
 def test_pattern_and_value_vectors(run, head):
     shown = run.at("pattern_and_values")
     (grid,) = find(shown, AttentionGrid)
@@ -116,9 +112,3 @@ def test_sense_readout_matches_the_model(run, head):
             logits = vec @ directions.T
             p = np.exp(logits - logits.max())
             assert fmt(float(p[k] / p.sum())) in texts
-
-
-def test_captions_cover_the_clip(run):
-    captions = run.scene.captions
-    assert len(captions) >= 7
-    assert captions[-1][2] <= run.scene.renderer.time + 1e-9
