@@ -141,6 +141,9 @@ def run_tasks(tasks: list[Task], jobs: int, force: bool, reporter: Reporter) -> 
     for folder in sorted({t.outputs[0].parent for t in tasks}):
         clean_stale(folder)  # leftovers of killed runs, even where nothing needs rendering
     expected = _expected()
+    # longest first (by last known duration): the last task to start is a short one,
+    # so workers finish together instead of one waiting on a late long scene
+    todo.sort(key=lambda item: -expected.get(item[1].label, 0.0))
     workers = max(1, min(jobs, len(todo)))
     if workers == 1:
         for i, task in todo:

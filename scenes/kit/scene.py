@@ -17,6 +17,7 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from manim import ManimColor, Scene
+from manim.utils.exceptions import EndSceneEarlyException
 
 from .theme import THEME
 
@@ -95,7 +96,10 @@ class ExplainerScene(Scene):
         self.captions.append((text, start, start + duration))
 
     def tear_down(self) -> None:
-        self._finish_reading()
+        try:
+            self._finish_reading()
+        except EndSceneEarlyException:  # a render cut short (upto_animation_number)
+            pass
         self._close_caption()
 
     # ---- key moments ------------------------------------------------------

@@ -29,6 +29,7 @@ def fmt_int(value: int) -> str:
 
 def label(text: str, size: float | None = None, color: str | None = None, **kwargs) -> Text:
     """A line of text in the theme's font (no LaTeX: fast, and identical on every machine)."""
+    kwargs.setdefault("use_svg_cache", True)  # parse each distinct text's SVG once
     return Text(text, font=THEME.font, font_size=size or THEME.body, color=color or THEME.text,
                 **kwargs)
 
@@ -50,7 +51,7 @@ class Number(Text):
         template = Number._templates.get(key)
         if template is None:
             super().__init__(text, font=THEME.font, font_size=size or THEME.small,
-                             color=color or THEME.text, **kwargs)
+                             color=color or THEME.text, use_svg_cache=True, **kwargs)
             if len(Number._templates) < 20_000:
                 Number._templates[key] = self.copy()
         else:
@@ -65,4 +66,4 @@ class Percent(Text):
     def __init__(self, share: float, size: float | None = None, color: str | None = None):
         self.value = float(share)
         super().__init__(f"{100 * share:.0f}%", font=THEME.font, font_size=size or THEME.small,
-                         color=color or THEME.text)
+                         color=color or THEME.text, use_svg_cache=True)
