@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from manim import MathTex
 
+from .text import lighten
 from .theme import THEME
 
 ROLE_COLORS = {
@@ -25,7 +26,7 @@ def formula(*parts: str, size: float | None = None, colors: dict[str, str] | Non
     for part, mob in zip(parts, tex.submobjects, strict=True):
         if part.strip() in palette:
             mob.set_color(palette[part.strip()])
-    return tex
+    return lighten(tex)
 
 
 def attention_formula(size: float | None = None) -> MathTex:

@@ -7,7 +7,8 @@ value behind it against the attention core.
 
 from __future__ import annotations
 
-from manim import Text
+from manim import Mobject, Text
+from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 
 from .theme import THEME
 
@@ -27,43 +28,62 @@ def fmt_int(value: int) -> str:
     return f"{value:,}"
 
 
-def label(text: str, size: float | None = None, color: str | None = None, **kwargs) -> Text:
-    """A line of text in the theme's font (no LaTeX: fast, and identical on every machine)."""
-    kwargs.setdefault("use_svg_cache", True)  # parse each distinct text's SVG once
-    return Text(text, font=THEME.font, font_size=size or THEME.body, color=color or THEME.text,
-                **kwargs)
+def lighten(mobject: Mobject) -> Mobject:
+    """Drop the parsed SVG paths a glyph keeps after its points are built.
+
+    Manim's glyphs hold their svgelements path, which is only read while the
+    glyph is made. Every animation deep-copies its mobjects, and copying those
+    path objects was ~80% of a copy: a still of a 64-cell grid spent half its
+    time there. The points, colours and everything drawn stay as they are.
+    """
+    for part in mobject.get_family():
+        if isinstance(part, VMobjectFromSVGPath):
+            part.path_obj = None
+    return mobject
 
 
-class Number(Text):
-    """A number on screen that remembers the value it shows.
+class GlyphText(Text):
+    """Text in the theme's font, set once per process for each distinct look.
 
-    Parsing a Text (Pango -> SVG -> paths) costs ~30 ms; animated read-outs make
-    a new Number every frame. So each distinct (string, size, colour) is parsed
-    once and later Numbers start as copies of that template.
+    Making a Text (Pango -> SVG -> parsed paths) costs ~35 ms, a copy of a
+    lightened one ~1 ms; scenes repeat words and numbers across grids, frames
+    and (in a render worker) scenes. So each distinct (text, size, colour,
+    options) is set once, and later ones start as copies of that template.
     """
 
     _templates: dict[tuple, Text] = {}
 
-    def __init__(self, value: float, decimals: int = 2, size: float | None = None,
-                 color: str | None = None, sign: bool = False, **kwargs):
-        text = fmt(value, decimals, sign)
-        key = (text, size, color, tuple(sorted(kwargs.items())))
-        template = Number._templates.get(key)
+    def __init__(self, text: str, size: float, color: str | None = None, **kwargs):
+        key = (text, size, color, repr(sorted(kwargs.items())))
+        template = GlyphText._templates.get(key)
         if template is None:
-            super().__init__(text, font=THEME.font, font_size=size or THEME.small,
-                             color=color or THEME.text, use_svg_cache=True, **kwargs)
-            if len(Number._templates) < 20_000:
-                Number._templates[key] = self.copy()
+            super().__init__(text, font=THEME.font, font_size=size, color=color or THEME.text,
+                             use_svg_cache=False, **kwargs)  # Manim's cache keeps a heavy copy
+            lighten(self)
+            if len(GlyphText._templates) < 20_000:
+                GlyphText._templates[key] = self.copy()
         else:
             self.__dict__.update(template.copy().__dict__)
+
+
+def label(text: str, size: float | None = None, color: str | None = None, **kwargs) -> Text:
+    """A line of text in the theme's font (no LaTeX: fast, and identical on every machine)."""
+    return GlyphText(text, size or THEME.body, color, **kwargs)
+
+
+class Number(GlyphText):
+    """A number on screen that remembers the value it shows (tests read `.value`)."""
+
+    def __init__(self, value: float, decimals: int = 2, size: float | None = None,
+                 color: str | None = None, sign: bool = False, **kwargs):
+        super().__init__(fmt(value, decimals, sign), size or THEME.small, color, **kwargs)
         self.value = float(value)
         self.decimals = decimals
 
 
-class Percent(Text):
+class Percent(GlyphText):
     """A share in [0, 1] shown as a whole percentage; `.value` keeps the share itself."""
 
     def __init__(self, share: float, size: float | None = None, color: str | None = None):
+        super().__init__(f"{100 * share:.0f}%", size or THEME.small, color)
         self.value = float(share)
-        super().__init__(f"{100 * share:.0f}%", font=THEME.font, font_size=size or THEME.small,
-                         color=color or THEME.text, use_svg_cache=True)
