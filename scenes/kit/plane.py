@@ -13,6 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 from manim import (
     DL,
+    DOWN,
+    LEFT,
     RIGHT,
     UP,
     UR,
@@ -75,21 +77,30 @@ class EmbeddingPlane(VGroup):
         return Dot(self.p(xy), radius=radius, color=color)
 
     def sense_ray(self, direction: Sequence[float], name: str, color: str) -> VGroup:
-        """A dashed ray from the origin along a sense direction, labelled at the edge."""
+        """A dashed ray from the origin along a sense direction, its name just beyond its end.
+
+        The ray stops short of the plane's edge by the name's own size, so the
+        name sits past the end of the line instead of on top of it."""
         d = np.asarray(direction, dtype=float)
         d = d / np.linalg.norm(d)
-        # how far the ray can go before leaving the plane's box
-        limits = [
-            (self.x_range[1] if d[0] > 0 else self.x_range[0]) / d[0] if abs(d[0]) > 1e-9
-            else np.inf,
-            (self.y_range[1] if d[1] > 0 else self.y_range[0]) / d[1] if abs(d[1]) > 1e-9
-            else np.inf,
-        ]
-        end = d * min(limits) * 0.97
+        tag = label(name, THEME.small, color)
+        # the name goes past the end along the ray's main axis, so the ray stops
+        # short of the box by the name's size on that axis only
+        vertical = abs(d[1]) > abs(d[0])
+        per_unit = np.linalg.norm(self.p((0, 1) if vertical else (1, 0)) - self.origin)
+        room = (tag.height if vertical else tag.width) / per_unit + 0.15
+        hi = np.array([self.x_range[1], self.y_range[1]], dtype=float)
+        lo = np.array([self.x_range[0], self.y_range[0]], dtype=float)
+        axis = 1 if vertical else 0
+        hi[axis] -= room
+        lo[axis] += room
+        # how far the ray can go before its name would leave the plane's box
+        limits = [(hi[i] if d[i] > 0 else lo[i]) / d[i] for i in (0, 1) if abs(d[i]) > 1e-9]
+        end = d * max(min(limits) * 0.97, 0.5)
         ray = DashedLine(self.origin, self.p(end), color=color, stroke_width=2.5,
                          dash_length=0.12)
-        tag = label(name, THEME.small, color)
-        tag.next_to(self.p(end), np.array([d[0], d[1], 0.0]), buff=0.1)
+        side = (UP if d[1] > 0 else DOWN) if vertical else (RIGHT if d[0] > 0 else LEFT)
+        tag.next_to(self.p(end), side, buff=0.1)
         keep_inside(tag, self.reference)
         return VGroup(ray, tag)
 
