@@ -1,6 +1,6 @@
 """Rendering benchmark: prints figures, asserts nothing.
 
-    python bench/render_bench.py              # everything (about 20 minutes on 2 cores)
+    python bench/render_bench.py              # everything (about 25 minutes on 2 cores)
     python bench/render_bench.py --skip-encoders
 
 Measures, at low quality unless noted:

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
 from pathlib import Path
 
+from . import interrupt
 from .errors import UserError
 from .presets import FORMATS, QUALITIES
 
@@ -207,16 +207,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _terminate(signum, frame):
-    raise KeyboardInterrupt
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     os.environ.setdefault("MANIM_DISABLE_VERSION_CHECK", "1")
-    signal.signal(signal.SIGTERM, _terminate)
+    interrupt.install()
     try:
-        return args.func(args)
+        status = args.func(args)
+        interrupt.check()  # an interrupt that a C callback swallowed still stops us
+        return status
     except UserError as exc:
         if args.verbose:
             raise

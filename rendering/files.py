@@ -14,6 +14,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from . import interrupt
+
 _TEMP = re.compile(r"^\.tmp-(\d+)-")
 
 
@@ -29,6 +31,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o644)
+        interrupt.check()  # a stopped command puts nothing new in place
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import interrupt
 from .errors import RenderFailed, UserError
 from .files import tmp_prefix
 from .presets import encoder_options, quality
@@ -80,6 +81,7 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
             captions = scene.output_plan.subcaption_file
         if artifact is None or not Path(artifact).exists():
             raise RenderFailed(f"{job.ref.label}: Manim produced no {job.fmt} file")
+        interrupt.check()  # a stopped render puts nothing new in place
         if captions is not None and Path(captions).exists():
             os.replace(captions, job.captions)
         os.replace(artifact, job.out)  # atomic: the old file stays until this instant

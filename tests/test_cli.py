@@ -167,6 +167,33 @@ def test_interrupted_render_keeps_the_previous_output(tmp_path, how):
     assert not list(tmp_path.glob(".tmp-*"))
 
 
+SWALLOWED = """
+import os, signal, sys
+from pathlib import Path
+from rendering import interrupt
+from rendering.files import atomic_text
+interrupt.install()
+try:  # what a C extension's callback does with an exception it cannot pass on
+    os.kill(os.getpid(), signal.SIGTERM)
+except BaseException:
+    pass
+try:
+    atomic_text(Path(sys.argv[1]), "a new file written after the stop")
+except KeyboardInterrupt:
+    sys.exit(130)
+"""
+
+
+def test_a_swallowed_interrupt_still_puts_nothing_in_place(tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("the previous good file")
+    done = subprocess.run([sys.executable, "-c", SWALLOWED, str(target)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert target.read_text() == "the previous good file"
+    assert not list(tmp_path.glob(".tmp-*"))
+
+
 def test_unknown_scene():
     one_line_error(run("render", "apple_in_contxt"), "unknown scene 'apple_in_contxt'",
                    "did you mean 'apple_in_context'")
