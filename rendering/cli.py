@@ -119,12 +119,12 @@ def cmd_lecture(args: argparse.Namespace) -> int:
 
 
 def cmd_figures(args: argparse.Namespace) -> int:
-    from scenes import UnknownSceneError, registry, scene_info
+    from scenes import registry
 
     from . import system
     from .figures import FIGURE_FORMATS
     from .pool import Task, run_tasks
-    from .targets import SceneRef
+    from .targets import SceneRef, known_scene
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     bad = [f for f in formats if f not in FIGURE_FORMATS]
@@ -134,11 +134,10 @@ def cmd_figures(args: argparse.Namespace) -> int:
     out_root = Path(args.out) if args.out else BUILD / "figures"
     tasks = []
     for name in args.names or list(registry()):
-        try:
-            info = scene_info(name)
-        except UnknownSceneError as exc:
-            raise UserError(str(exc)) from None
+        info = known_scene(name)
         moments = tuple(args.moment) if args.moment else info.key_moments
+        if not moments:
+            raise UserError(f"{name} declares no key moments to take stills at")
         unknown = [m for m in moments if m not in info.key_moments]
         if unknown:
             raise UserError(f"{name} has no key moment {', '.join(unknown)}; its moments: "
@@ -146,8 +145,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         outputs = tuple(out_root / name / f"{m}.{f}" for m in moments for f in formats)
         tasks.append(Task("figures", SceneRef("scene", name), outputs, formats=formats,
                           moments=moments, transparent=args.transparent))
-    system.require_cairo()
-    system.require_latex()
+    system.require_all(video=False)
     reporter = _reporter(args)
     return _finish(args, run_tasks(tasks, args.jobs, args.force, reporter), reporter)
 

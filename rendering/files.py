@@ -23,6 +23,12 @@ def tmp_prefix(name: str) -> str:
     return f".tmp-{os.getpid()}-{name}-"
 
 
+def commit(tmp: str | Path, path: Path) -> None:
+    """Move a finished file into place: atomic, and never after a stop was asked for."""
+    interrupt.check()  # a stopped command puts nothing new in place
+    os.replace(tmp, path)
+
+
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     """Call write(tmp) on a temporary beside `path`, then rename it into place."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -31,8 +37,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o644)
-        interrupt.check()  # a stopped command puts nothing new in place
-        os.replace(tmp, path)
+        commit(tmp, path)
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)

@@ -35,10 +35,6 @@ def install() -> None:
     sys.unraisablehook = quiet_if_ours
 
 
-def requested() -> bool:
-    return _requested
-
-
 def check() -> None:
     """Raise KeyboardInterrupt if a stop was asked for, even one already swallowed."""
     if _requested:

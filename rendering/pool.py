@@ -15,6 +15,7 @@ import queue as queue_module
 import signal
 import time
 import traceback
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,7 +88,7 @@ def execute(index: int, task: Task) -> Outcome:
     start = time.perf_counter()
     reached = [0.0]
 
-    def report(seconds: float, expected: float) -> None:
+    def report(seconds: float) -> None:
         reached[0] = seconds
         if _progress is not None:
             _progress.put((index, seconds))
@@ -149,7 +150,7 @@ def run_tasks(tasks: list[Task], jobs: int, force: bool, reporter: Reporter) -> 
         for i, task in todo:
             reporter.start(i, task.label, expected.get(task.label, 0.0))
             outcomes[i] = _run_here(i, task, reporter)
-            _finish(reporter, i, outcomes[i])
+            _report_outcome(reporter, i, outcomes[i])
     elif todo:
         _run_pool(todo, workers, expected, reporter, outcomes)
     done = [outcomes[i] for i in range(len(tasks))]
@@ -181,21 +182,24 @@ def _run_pool(todo, workers: int, expected: dict, reporter: Reporter,
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
                                initargs=(slots, progress))
     pending: dict[Future, int] = {}
+    tasks, started = dict(todo), set()
+
+    def start(i: int) -> None:  # the first sign of a job: its progress row appears
+        if i not in started:
+            started.add(i)
+            reporter.start(i, tasks[i].label, expected.get(tasks[i].label, 0.0))
+
     try:
         for i, task in todo:
             pending[pool.submit(execute, i, task)] = i
-        started: set[int] = set()
         while pending:
             done, _ = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-            _drain(progress, reporter, started, todo, expected)
+            _drain(progress, reporter, start)
             for future in done:
                 i = pending.pop(future)
-                if i not in started:
-                    started.add(i)
-                    task = dict(todo)[i]
-                    reporter.start(i, task.label, expected.get(task.label, 0.0))
+                start(i)
                 outcomes[i] = future.result()
-                _finish(reporter, i, outcomes[i])
+                _report_outcome(reporter, i, outcomes[i])
     except BaseException:
         for process in list(getattr(pool, "_processes", {}).values()):
             process.kill()
@@ -204,20 +208,17 @@ def _run_pool(todo, workers: int, expected: dict, reporter: Reporter,
     pool.shutdown()
 
 
-def _drain(progress: mp.Queue, reporter: Reporter, started: set[int], todo, expected) -> None:
-    tasks = dict(todo)
+def _drain(progress: mp.Queue, reporter: Reporter, start: Callable[[int], None]) -> None:
     while True:
         try:
             index, seconds = progress.get_nowait()
         except queue_module.Empty:
             return
-        if index not in started:
-            started.add(index)
-            reporter.start(index, tasks[index].label, expected.get(tasks[index].label, 0.0))
+        start(index)
         reporter.progress(index, seconds)
 
 
-def _finish(reporter: Reporter, index: int, outcome: Outcome) -> None:
+def _report_outcome(reporter: Reporter, index: int, outcome: Outcome) -> None:
     if outcome.status == "failed":
         reporter.finish(index, f"failed   {outcome.task.label}: {outcome.error}")
     else:

@@ -44,12 +44,6 @@ def quality(name: str) -> Quality:
     return QUALITIES[name]
 
 
-def video_format(name: str) -> str:
-    if name not in FORMATS:
-        raise UserError(f"unknown format {name!r}; choose one of {', '.join(FORMATS)}")
-    return name
-
-
 def encoder_options(q: Quality, fmt: str) -> dict[str, str]:
     """Options for Manim's video encoder; only x264 (mp4) takes the tuned preset."""
     return dict(q.x264) if fmt == "mp4" else {}

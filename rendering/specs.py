@@ -131,7 +131,9 @@ def validate_params(doc: TomlDoc, params: Any, start: int = 1) -> None:
 
 def read_scene_spec(path: Path) -> SceneRef:
     """A TOML scene spec -> a SceneRef for the parameterised scene it fills."""
-    from scenes import UnknownSceneError, load_scene, scene_info
+    from scenes import load_scene
+
+    from .targets import known_scene
 
     doc = TomlDoc(path)
     data = dict(doc.data)
@@ -140,8 +142,8 @@ def read_scene_spec(path: Path) -> SceneRef:
                            '"apple_in_context"')
     name = data.pop("scene")
     try:
-        scene_info(str(name))
-    except UnknownSceneError as exc:
+        known_scene(str(name))
+    except UserError as exc:
         raise doc.error(doc.line("scene"), str(exc)) from None
     cls = load_scene(name)
     if not dataclasses.fields(cls.params):

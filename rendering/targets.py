@@ -58,6 +58,16 @@ def _scene_classes_by_ast(path: Path) -> list[str]:
             and any(isinstance(f, ast.FunctionDef) and f.name == "construct" for f in node.body)]
 
 
+def known_scene(name: str):
+    """The registry's SceneInfo for `name`, or a UserError suggesting the closest names."""
+    from scenes import UnknownSceneError, scene_info
+
+    try:
+        return scene_info(name)
+    except UnknownSceneError as exc:
+        raise UserError(str(exc)) from None
+
+
 def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
     """A TARGET from the command line or a manifest -> the scenes it names.
 
@@ -65,8 +75,6 @@ def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
     or `spec.toml` (a parameterised scene filled from TOML). Relative paths are read
     from `base` (a manifest's folder) or the current directory.
     """
-    from scenes import UnknownSceneError, scene_info
-
     where = base or Path.cwd()
     file_part, _, class_name = target.partition(":")
     if file_part.endswith(".toml"):
@@ -89,10 +97,7 @@ def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
         if not found:
             raise UserError(f"{file_part}: no scene (a class with a construct method) in it")
         return [SceneRef("file", name, path) for name in found]
-    try:
-        scene_info(target)
-    except UnknownSceneError as exc:
-        raise UserError(str(exc)) from None
+    known_scene(target)
     return [SceneRef("scene", target)]
 
 

@@ -16,14 +16,14 @@ from pathlib import Path
 
 from . import interrupt
 from .errors import RenderFailed, UserError
-from .files import tmp_prefix
+from .files import commit, tmp_prefix
 from .presets import encoder_options, quality
 from .targets import SceneRef, load_class
 
 # LaTeX and text SVGs Manim makes; EXPLAINER_CACHE moves it (the benchmark's cold runs).
 CACHE = Path(os.environ.get("EXPLAINER_CACHE",
                             Path(__file__).resolve().parent.parent / "build" / ".cache"))
-Progress = Callable[[float, float], None]  # (seconds rendered, expected seconds)
+Progress = Callable[[float], None]  # seconds of the clip rendered so far
 
 
 @dataclass(frozen=True)
@@ -81,10 +81,10 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
             captions = scene.output_plan.subcaption_file
         if artifact is None or not Path(artifact).exists():
             raise RenderFailed(f"{job.ref.label}: Manim produced no {job.fmt} file")
-        interrupt.check()  # a stopped render puts nothing new in place
+        interrupt.check()  # stopped: neither the captions nor the video move into place
         if captions is not None and Path(captions).exists():
-            os.replace(captions, job.captions)
-        os.replace(artifact, job.out)  # atomic: the old file stays until this instant
+            commit(captions, job.captions)
+        commit(artifact, job.out)  # atomic: the old file stays until this instant
         return job.out
     finally:
         shutil.rmtree(media, ignore_errors=True)
@@ -92,10 +92,9 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
 
 def _with_progress(cls, progress: Progress):
     """A subclass that reports after every play() how far the scene has got."""
-    expected = float(getattr(cls, "expected_seconds", 0.0) or 0.0)
 
     def play(self, *args, **kwargs):
         cls.play(self, *args, **kwargs)
-        progress(self.renderer.time, expected)
+        progress(self.renderer.time)
 
     return type(cls.__name__, (cls,), {"play": play})

@@ -112,8 +112,11 @@ def test_small_lecture_has_chapters_captions_and_timestamps(tmp_path):
     assert lines == ["0:00 Welcome", "0:02 A shape"]
     captions = (tmp_path / "small_lecture.srt").read_text()
     assert "A small lecture: for the tests" in captions and "00:00:02,000 --> " in captions
+    joined_at = video.stat().st_mtime_ns
     again = run("lecture", "small_lecture.toml", "--out", str(tmp_path))
     assert again.returncode == 0 and "rendered" not in again.stderr
+    assert "joined" not in again.stdout + again.stderr  # the join is skipped too
+    assert video.stat().st_mtime_ns == joined_at
 
 
 def test_figures_in_three_formats(tmp_path):
