@@ -14,11 +14,13 @@ was computed (see `AttentionTrace`).
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor
+
+from .masking import mask_then_softmax
+from .scaling import scaled_scores
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,10 @@ class AttentionTrace:
     weights: Tensor  # (n, m)  softmax of the masked scores; rows sum to 1
     delta: Tensor  # (n, d_model)  ΔE = weights @ values (@ W_O)
     outputs: Tensor  # (n, d_model)  E′ = E + ΔE
+
+    def fields(self) -> dict[str, Tensor]:
+        """The trace's tensors by name, to build a richer trace that carries them."""
+        return {name: getattr(self, name) for name in AttentionTrace.__dataclass_fields__}
 
     @property
     def masked_scores(self) -> Tensor:
@@ -74,7 +80,6 @@ def attend(
     """
     source = x if context is None else context
     n, m = x.shape[0], source.shape[0]
-    d_k = w_q.shape[1]
 
     q = x @ w_q  # (n, d_k)
     k = source @ w_k  # (m, d_k)
@@ -86,9 +91,9 @@ def attend(
     if b_v is not None:
         v = v + b_v
 
-    scores = q @ k.T / math.sqrt(d_k)  # (n, m)
+    scores = scaled_scores(q, k)  # (n, m): q·k / √d_k
     mask = causal_mask(n, m) if causal else torch.ones(n, m, dtype=torch.bool)
-    att = torch.softmax(scores.masked_fill(~mask, float("-inf")), dim=-1)  # (n, m)
+    att = mask_then_softmax(scores, mask)  # (n, m): −∞ first, then softmax per row
 
     delta = att @ v  # (n, d_v)
     if w_o is not None:

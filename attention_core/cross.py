@@ -52,14 +52,13 @@ class CrossModel:
         return torch.cat([table[ids], self.positions[: len(ids)]], dim=1)
 
     def run(self, english: str, french: str) -> CrossTrace:
-        en = self.toy.tokenize(english)
+        en, en_ids = self.toy.encode(english)
         fr = tokenize(french)
-        x_en = self._inputs(self.toy.table, [self.toy.vocab.index(w) for w in en])
+        x_en = self._inputs(self.toy.table, en_ids)
         x_fr = self._inputs(self.french, self.french_vocab.encode(fr))
         h = self.head
         trace = attend(x_fr, h.w_q, h.w_k, h.w_v, context=x_en, w_o=h.w_o)
-        fields = {name: getattr(trace, name) for name in AttentionTrace.__dataclass_fields__}
-        return CrossTrace(**fields, source_tokens=en, target_tokens=fr, source_inputs=x_en,
+        return CrossTrace(**trace.fields(), source_tokens=en, target_tokens=fr, source_inputs=x_en,
                           target_inputs=x_fr)
 
     def source_word_probabilities(self, delta: Tensor) -> Tensor:

@@ -50,7 +50,7 @@ def stack_accuracy(stack, split: str = "held_out") -> list[float]:
     return [r / total for r in right]
 
 
-def head_report(layer, split: str = "held_out") -> str:
+def head_report(layer) -> str:
     """What each head of the lecture layer does, measured on held-out and training text."""
     from .measure import measure_heads
 

@@ -64,20 +64,22 @@ class ToyModel:
         """The word's row of the embedding table: the same whatever the sentence."""
         return self.table[self._vocab.index(word)].clone()
 
-    def tokenize(self, sentence: str) -> list[str]:
-        """Split and check every word, so an unknown one fails before any work."""
+    def encode(self, sentence: str) -> tuple[list[str], list[int]]:
+        """Words and their table rows; an unknown word fails here, before any work."""
         tokens = tokenize(sentence)
-        self._vocab.encode(tokens)
-        return tokens
+        return tokens, self._vocab.encode(tokens)
+
+    def tokenize(self, sentence: str) -> list[str]:
+        """Split and check every word."""
+        return self.encode(sentence)[0]
 
     def run(self, sentence: str) -> SentenceTrace:
         """Attend over the sentence and return every intermediate, with its words."""
-        tokens = self.tokenize(sentence)
-        x = self.table[self._vocab.encode(tokens)]  # (n, d_model)
+        tokens, ids = self.encode(sentence)
+        x = self.table[ids]  # (n, d_model)
         h = self.head
         trace = attend(x, h.w_q, h.w_k, h.w_v, w_o=h.w_o)
-        fields = {name: getattr(trace, name) for name in AttentionTrace.__dataclass_fields__}
-        return SentenceTrace(**fields, tokens=tokens, embeddings=x)
+        return SentenceTrace(**trace.fields(), tokens=tokens, embeddings=x)
 
     def value_vectors(self, trace: AttentionTrace) -> Tensor:
         """(m, d_model): what each word offers, value-down then value-up (V · W_O).
@@ -98,7 +100,8 @@ class ToyModel:
         margin = logits[:, t] - others
         skip = set(self.topics) | set(exclude)
         order = torch.argsort(margin, descending=True, stable=True).tolist()
-        return [self.vocab[i] for i in order if self.vocab[i] not in skip][:k]
+        words = self._vocab.words
+        return [words[i] for i in order if words[i] not in skip][:k]
 
     def topic_directions(self) -> Tensor:
         """(T, d_model): the embeddings of the topic words, the model's readout."""

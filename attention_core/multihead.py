@@ -42,12 +42,6 @@ class MultiHeadResult:
     heads: list[AttentionTrace]
     output: Tensor  # (n, d_model)  Σ_h ΔE_h + output bias, equal to torch's output
 
-    @property
-    def updated(self) -> Tensor:
-        """E + ΔE with the layer's summed update: the residual stream after the layer."""
-        x = self.heads[0].outputs - self.heads[0].delta
-        return x + self.output
-
 
 @dataclass(frozen=True)
 class MultiHeadAttention:
