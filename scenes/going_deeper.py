@@ -193,8 +193,6 @@ class GoingDeeper(ExplainerScene):
                   run_time=2)
         self.play(*[tok.box.animate.set_stroke(THEME.muted, 1.5) for tok in self.tokens],
                   self.tokens[self.i].box.animate.set_stroke(THEME.query, 3), run_time=0.4)
-        self.trails = getattr(self, "trails", VGroup())
-        self.trails.add(trails)
         if b > 0:
             self.settle()
 

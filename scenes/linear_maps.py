@@ -177,9 +177,10 @@ class LinearMaps(ExplainerScene):
             self.maps.query.numpy(), THEME.query)).arrange(RIGHT)
         m_k = VGroup(formula(r"B^\top", r"W_K", "=", size=THEME.body), MatrixBox(
             self.maps.key.numpy(), THEME.key)).arrange(RIGHT)
-        explain = VGroup(label("B: the plane's two basis vectors (8\u00d72)", THEME.tiny,
+        d, d_k = self.model.head.w_q.shape  # (d_model, d_k)
+        explain = VGroup(label(f"B: the plane's two basis vectors ({d}\u00d72)", THEME.tiny,
                                THEME.muted),
-                         label("plane coordinates (2) \u2192 query space (2)", THEME.tiny,
+                         label(f"plane coordinates (2) \u2192 query space ({d_k})", THEME.tiny,
                                THEME.muted),
                          label("a restriction: exact only for vectors in the plane", THEME.tiny,
                                THEME.muted))
@@ -187,8 +188,9 @@ class LinearMaps(ExplainerScene):
         self.map_panel = VGroup(m_q, m_k, explain).arrange(DOWN, buff=0.35, aligned_edge=LEFT)
         self.map_panel.next_to(plane, RIGHT, buff=1.0).set_y(0.2)
 
-        self.narrate("Now the toy head's own query map. W_Q takes 8 numbers to 2; restricted to "
-                     "the fruit/tech plane (basis B) it is the 2\u00d72 matrix B\u1d40W_Q.")
+        self.narrate(f"Now the toy head's own query map. W_Q takes {d} numbers to {d_k}; "
+                     "restricted to the fruit/tech plane (basis B) it is the "
+                     f"2\u00d7{d_k} matrix B\u1d40W_Q.")
         self.play(FadeIn(self.heading), Create(plane.reference), FadeIn(self.axes_tag),
                   Create(self.head_grid), FadeIn(self.map_panel), run_time=2)
         self.e_arrow = plane.arrow(self.apple_xy, THEME.embedding)
@@ -218,9 +220,10 @@ class LinearMaps(ExplainerScene):
 
     def true_queries_and_keys(self) -> None:
         plane, match = self.qk_plane, self.match
-        self.narrate("That picture is only the in-plane part. The true query uses all 8 numbers "
-                     "of apple's embedding, and so do the keys; the query/key space itself has "
-                     "just 2 dimensions, so q and k are drawn exactly.")
+        d, d_k = self.model.head.w_q.shape  # (d_model, d_k)
+        self.narrate(f"That picture is only the in-plane part. The true query uses all {d} "
+                     "numbers of apple's embedding, and so do the keys; the query/key space "
+                     f"itself has just {d_k} dimensions, so q and k are drawn exactly.")
         self.q_arrow = plane.arrow(match.query.numpy(), THEME.query, width=6)
         heading = label("True queries and keys, in the head's 2-D query/key space",
                         THEME.body).move_to(self.heading)

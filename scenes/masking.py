@@ -72,7 +72,8 @@ class Masking(ExplainerScene):
         self.header = VGroup(title, sub)
 
         self.left = self.grid(self.causal.scores.numpy(), "scores", at=LEFT_CELLS)
-        self.left_tag = self.tag(self.left, "scores q\u00b7k / \u221a4 (as before)",
+        d_k = self.causal.queries.shape[1]
+        self.left_tag = self.tag(self.left, f"scores q\u00b7k / \u221a{d_k} (as before)",
                                  THEME.score_pos)
         self.narrate("The same head and sentence as before: every query's scores against "
                      "every key, already divided by \u221ad\u2096.")

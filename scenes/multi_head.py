@@ -33,6 +33,7 @@ from attention_core import corpus
 from attention_core.measure import HeadProfile, measure_heads
 from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
 from scenes.kit import (
+    SUB,
     THEME,
     AttentionGrid,
     ExplainerScene,
@@ -43,8 +44,6 @@ from scenes.kit import (
     label,
 )
 from scenes.kit.table import Table
-
-SUB = "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"  # ₁₂₃…: head indices
 
 
 @dataclass(frozen=True)
@@ -257,8 +256,9 @@ class MultiHead(ExplainerScene):
         note.next_to(self.sum_readout, DOWN, buff=0.25).set_x(0)
         self.equation_notes = VGroup(self.sum_readout, note)
 
+        proposals = " + ".join("\u0394E" + SUB[h] for h in range(len(heads)))
         self.narrate(f"The layer does not choose between its heads: it adds their proposals. "
-                     f"E\u2032 = E + \u0394E{SUB[0]} + \u0394E{SUB[1]} + \u0394E{SUB[2]}, "
+                     f"E\u2032 = E + {proposals}, "
                      "a new vector; E stays as it was.")
         self.play(FadeIn(cols[0]), FadeIn(marks), run_time=0.8)
         self.play(FadeIn(VGroup(*row[1:-2]), lag_ratio=0.15), run_time=2)

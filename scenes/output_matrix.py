@@ -33,11 +33,10 @@ from manim import (
 from attention_core import count_parameters
 from attention_core.costs import GPT3
 from attention_core.transformer import load_lecture_layer
-from scenes.kit import THEME, ExplainerScene, VectorColumn, fmt_int, formula, label
+from scenes.kit import SUB, THEME, ExplainerScene, VectorColumn, fmt_int, formula, label
 from scenes.kit.heatmap import HeatLegend, MatrixHeatmap
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
-SUB = "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"
 
 
 @dataclass(frozen=True)
@@ -169,11 +168,12 @@ class OutputMatrix(ExplainerScene):
     def one_value(self) -> None:
         p, t, i = self.params, self.trace, self.i
         x = t.inputs[i]
-        small = x @ self.mha.heads[p.head].w_v  # value-down: 4 numbers
-        big = small @ self.mha.heads[p.head].w_o  # value-up: back to 12
+        small = t.layers[0].heads[p.head].values[i]  # value-down: the head's value, d_h numbers
+        big = small @ self.mha.heads[p.head].w_o  # value-up: back to d_model
+        d_h, d = small.shape[0], x.shape[0]
         self.x_col = VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1)
-        self.small_col = VectorColumn(small.numpy(), THEME.value, "4 numbers", decimals=1)
-        self.big_col = VectorColumn(big.numpy(), THEME.value, "value: 12", decimals=1)
+        self.small_col = VectorColumn(small.numpy(), THEME.value, f"{d_h} numbers", decimals=1)
+        self.big_col = VectorColumn(big.numpy(), THEME.value, f"value: {d}", decimals=1)
         arrows = VGroup()
         cols = VGroup(self.x_col, self.small_col, self.big_col).arrange(RIGHT, buff=1.1)
         for a, b, t_ in ((self.x_col, self.small_col, DOWN_TEX),
@@ -181,15 +181,16 @@ class OutputMatrix(ExplainerScene):
             arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
                           stroke_width=3, max_tip_length_to_length_ratio=0.2)
             arrows.add(VGroup(arrow, tex(t_, THEME.value, THEME.small).next_to(arrow, UP, 0.05)))
-        note = VGroup(label("In the head, the weights mix the 4-number values first;",
+        note = VGroup(label(f"In the head, the weights mix the {d_h}-number values first;",
                             THEME.tiny, THEME.muted),
                       label("value-up is linear, so mixing before or after it is the same.",
                             THEME.tiny, THEME.muted)).arrange(DOWN, buff=0.08)
         note.next_to(cols, DOWN, buff=0.35)
         self.flow = VGroup(cols, arrows, note)
         self.flow.next_to(self.factors, RIGHT, buff=0.9).set_y(-0.3)
-        self.narrate(f"One word's value: {p.focus}'s 12 numbers (word and position) go down to "
-                     f"4 numbers, and value-up brings them back to 12, in the embedding space.")
+        self.narrate(f"One word's value: {p.focus}'s {d} numbers (word and position) go down to "
+                     f"{d_h} numbers, and value-up brings them back to {d}, in the embedding "
+                     "space.")
         self.play(FadeIn(self.x_col), run_time=0.8)
         self.play(FadeIn(arrows[0]), FadeIn(self.small_col, shift=RIGHT * 0.2), run_time=1)
         self.play(FadeIn(arrows[1]), FadeIn(self.big_col, shift=RIGHT * 0.2), run_time=1)
@@ -254,7 +255,7 @@ class OutputMatrix(ExplainerScene):
         """concat(a₁, a₂, a₃) · W_O: each head's 4 numbers scale its own block of rows."""
         p, t, i, mha = self.params, self.trace, self.i, self.mha
         heads = t.layers[0].heads
-        mixed = [h.weights[i] @ h.values for h in heads]  # each head's mixed value, 4 numbers
+        mixed = [h.weights[i] @ h.values for h in heads]  # each head's mixed value, d_h numbers
         cat = torch.cat(mixed)
         result = cat @ mha.output_matrix
         total = torch.stack([h.delta[i] for h in heads]).sum(0)
@@ -282,7 +283,8 @@ class OutputMatrix(ExplainerScene):
             sign.set_y(self.w_o.frame.get_y())
         r_name = label("concat \u00b7 W_O", THEME.small, THEME.output)
         r_name.next_to(self.result_col, UP, buff=0.15)
-        s_name = label("\u0394E\u2081 + \u0394E\u2082 + \u0394E\u2083", THEME.small, THEME.output)
+        s_name = label(" + ".join("\u0394E" + SUB[h] for h in range(len(heads))), THEME.small,
+                       THEME.output)
         s_name.next_to(self.total_col, UP, buff=0.15)
         s_name.align_to(r_name, UP)  # both start with a capital: baselines agree
         new = VGroup(self.cat_col, cat_name, tail, r_name, s_name)
@@ -296,9 +298,9 @@ class OutputMatrix(ExplainerScene):
         self.play(FadeOut(self.stack_parts[2:]), FadeOut(w_name[1]), run_time=0.6)
         self.play(VGroup(self.w_o, w_name[0]).animate.shift(shift),
                   Transform(tags, tag_targets), run_time=1)
-        self.narrate(f"For '{p.focus}', each head mixes its values into 4 numbers a\u2095. "
-                     "Concatenated they are 12 numbers; entry k scales row k of W_O, and the "
-                     "rows add up.")
+        self.narrate(f"For '{p.focus}', each head mixes its values into {d_h} numbers a\u2095. "
+                     f"Concatenated they are {len(cat)} numbers; entry k scales row k of W_O, "
+                     "and the rows add up.")
         self.play(FadeIn(self.cat_col), FadeIn(cat_name), run_time=1)
         boxes = VGroup(*[SurroundingRectangle(
             VGroup(self.cat_col.entries[d_h * h: d_h * (h + 1)],
@@ -308,8 +310,8 @@ class OutputMatrix(ExplainerScene):
         self.play(FadeOut(boxes), FadeIn(eq1), FadeIn(self.result_col), FadeIn(r_name),
                   run_time=1)
         self.settle()
-        self.narrate("The result is the sum of the three heads' \u0394E: each head's 4 numbers "
-                     "only ever meet its own value-up block.")
+        self.narrate(f"The result is the sum of the {len(heads)} heads' \u0394E: each head's "
+                     f"{d_h} numbers only ever meet its own value-up block.")
         self.play(FadeIn(eq2), FadeIn(self.total_col), FadeIn(s_name), FadeIn(gap),
                   run_time=1.2)
         self.settle()

@@ -77,10 +77,11 @@ class Values(ExplainerScene):
         self.value_cols.arrange(RIGHT, buff=0.42, aligned_edge=DOWN)
         self.value_cols.next_to(self.grid, RIGHT, buff=0.5)
         self.value_cols.align_to(self.grid.cells, DOWN).shift(UP * 0.1)
+        d, d_v = model.head.w_v.shape  # (d_model, d_v)
         how = VGroup(formula(r"\vec{v}", "=", "E", r"\,W_V", r"\,W_O", size=THEME.body),
-                     label("value-down (8 \u2192 2), then value-up (2 \u2192 8):", THEME.tiny,
-                           THEME.muted),
-                     label("8 numbers, like E; details in a later clip", THEME.tiny,
+                     label(f"value-down ({d} \u2192 {d_v}), then value-up ({d_v} \u2192 {d}):",
+                           THEME.tiny, THEME.muted),
+                     label(f"{d} numbers, like E; details in a later clip", THEME.tiny,
                            THEME.muted))
         how[0][3].set_color(THEME.value)
         how.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -91,7 +92,7 @@ class Values(ExplainerScene):
         self.play(FadeIn(title), FadeIn(self.grid, lag_ratio=0.02), run_time=2)
         self.settle()
         self.narrate("Weights alone change nothing. Each word also offers a value vector: its "
-                     "embedding sent down to 2 numbers by W_V and back up to 8 by W_O.")
+                     f"embedding sent down to {d_v} numbers by W_V and back up to {d} by W_O.")
         self.play(FadeIn(self.value_cols, lag_ratio=0.1), FadeIn(how), run_time=2)
         self.moment("pattern_and_values")
         self.settle()

@@ -6,13 +6,14 @@ from .grid import AttentionGrid, score_fill
 from .layout import keep_inside, overlaps, place_label, segment_markers
 from .plane import EmbeddingPlane, ghost, tip_label
 from .scene import ExplainerScene, NoParams, ParamError
-from .text import MINUS, Number, Percent, fmt, fmt_int, label
+from .text import MINUS, SUB, Number, Percent, fmt, fmt_int, label
 from .theme import THEME
 from .tokens import TokenRow, WordToken
 from .vectors import MatrixBox, VectorColumn, bracket
 
 __all__ = [
-    "MINUS", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "MatrixBox", "NoParams",
+    "MINUS", "SUB", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "MatrixBox",
+    "NoParams",
     "Number", "Percent",
     "ParamError", "ScoreRow", "TokenRow", "VectorColumn", "WeightBars", "WordToken",
     "attention_formula", "bracket", "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label",

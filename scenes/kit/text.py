@@ -13,6 +13,7 @@ from manim.mobject.svg.svg_mobject import VMobjectFromSVGPath
 from .theme import THEME
 
 MINUS = "\u2212"  # a real minus sign, not a hyphen
+SUB = "\u2081\u2082\u2083\u2084\u2085\u2086\u2087\u2088\u2089"  # ₁₂₃…: SUB[h] labels head h + 1
 
 
 def fmt(value: float, decimals: int = 2, sign: bool = False) -> str:
