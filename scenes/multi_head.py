@@ -154,9 +154,9 @@ class MultiHead(ExplainerScene):
         t, layer = self.trace, self.layer
         grids, columns = [], VGroup()
         for h, (head, job) in enumerate(zip(self.result.heads, layer.head_jobs, strict=True)):
-            grid = compact(AttentionGrid(head.weights.numpy(), t.tokens, t.tokens,
-                                         kind="weights", show_numbers=False, cell=0.3,
-                                         titles=False))
+            grid = AttentionGrid(head.weights.numpy(), t.tokens, t.tokens, kind="weights",
+                                 show_numbers=False, cell=0.3, titles=False,
+                                 label_size=THEME.tiny)
             name = VGroup(label(f"head {h + 1}", THEME.small),
                           label(f"(read-out: {job})", THEME.tiny, THEME.muted))
             name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
@@ -309,16 +309,3 @@ class MultiHead(ExplainerScene):
                      "training.")
         self.play(FadeIn(honest, lag_ratio=0.2), run_time=1.2)
         self.honest = honest
-
-
-def compact(grid: AttentionGrid, size: float = THEME.tiny) -> AttentionGrid:
-    """Smaller word labels, so three grids fit side by side and the slanted column
-    labels of neighbouring cells do not touch (same placement rule as the kit)."""
-    cell = grid.cell(0, 0).width
-    for i, lab in enumerate(grid.row_labels):
-        lab.scale(size / THEME.small).next_to(grid.cell(i, 0), LEFT, buff=0.12)
-    for j, lab in enumerate(grid.col_labels):
-        lab.scale(size / THEME.small).next_to(grid.cell(0, j), UP, buff=0.08)
-        lab.shift(RIGHT * (lab.width / 2 - cell * 0.3))
-    return grid
-

@@ -44,7 +44,8 @@ class AttentionGrid(VGroup):
     def __init__(self, values: np.ndarray, rows: Sequence[str], cols: Sequence[str],
                  kind: str = "weights", mask: np.ndarray | None = None,
                  show_numbers: bool = True, cell: float = 0.62, decimals: int = 2,
-                 score_scale: float | None = None, titles: bool = True):
+                 score_scale: float | None = None, titles: bool = True,
+                 label_size: float | None = None):
         super().__init__()
         if kind not in ("scores", "weights"):
             raise ValueError(f"kind must be 'scores' or 'weights', got {kind!r}")
@@ -96,12 +97,15 @@ class AttentionGrid(VGroup):
                     self.number_group.add(num)
         self.add(self.cells, self.marks, self.number_group)
 
-        self.row_labels = VGroup(*[label(w, THEME.small) for w in rows])
+        # smaller words (label_size) for grids side by side; gaps shrink with them
+        size = label_size or THEME.small
+        gap = size / THEME.small
+        self.row_labels = VGroup(*[label(w, size) for w in rows])
         for i, lab in enumerate(self.row_labels):
-            lab.next_to(self.cell(i, 0), LEFT, buff=0.15)
-        self.col_labels = VGroup(*[label(w, THEME.small) for w in cols])
+            lab.next_to(self.cell(i, 0), LEFT, buff=0.15 * gap)
+        self.col_labels = VGroup(*[label(w, size) for w in cols])
         for j, lab in enumerate(self.col_labels):
-            lab.rotate(np.pi / 4).next_to(self.cell(0, j), UP, buff=0.1)
+            lab.rotate(np.pi / 4).next_to(self.cell(0, j), UP, buff=0.1 * gap)
             lab.shift(RIGHT * (lab.width / 2 - cell * 0.3))
         self.add(self.row_labels, self.col_labels)
 
