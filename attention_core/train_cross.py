@@ -19,6 +19,7 @@ import math
 import torch
 from torch import Tensor, nn
 
+from .train_head import batched_head, pad_ids
 from .train_layers import positional_code
 from .translation import french_vocabulary, generate_pairs
 from .vocab import Vocabulary
@@ -29,23 +30,13 @@ STEPS = 1500
 LR = 0.02
 
 
-def _pad(rows: list[list[int]]) -> tuple[Tensor, Tensor]:
-    length = max(map(len, rows))
-    ids = torch.zeros(len(rows), length, dtype=torch.long)
-    real = torch.zeros(len(rows), length, dtype=torch.bool)
-    for b, r in enumerate(rows):
-        ids[b, : len(r)] = torch.tensor(r)
-        real[b, : len(r)] = True
-    return ids, real
-
-
 def train_cross(table: Tensor, words: list[str], seed: int = SEED, steps: int = STEPS
                 ) -> dict[str, Tensor]:
     torch.manual_seed(seed)
     en_vocab, fr_vocab = Vocabulary(words), Vocabulary(french_vocabulary())
     pairs = generate_pairs("train", seed=seed)
-    en_ids, en_real = _pad([en_vocab.encode(p.english) for p in pairs])
-    fr_ids, fr_real = _pad([fr_vocab.encode(p.french) for p in pairs])
+    en_ids, en_real = pad_ids([en_vocab.encode(p.english) for p in pairs])
+    fr_ids, fr_real = pad_ids([fr_vocab.encode(p.french) for p in pairs])
     source = torch.zeros_like(fr_ids)
     for b, p in enumerate(pairs):
         source[b, : len(p.source)] = en_ids[b, list(p.source)]  # English word id per French word
@@ -62,10 +53,7 @@ def train_cross(table: Tensor, words: list[str], seed: int = SEED, steps: int = 
     x_en = torch.cat([table[en_ids], pos[: en_ids.shape[1]].expand(len(pairs), -1, -1)], -1)
     for _ in range(steps):
         x_fr = torch.cat([french[fr_ids], pos[: fr_ids.shape[1]].expand(len(pairs), -1, -1)], -1)
-        q, k, v = x_fr @ w["w_q"], x_en @ w["w_k"], x_en @ w["w_v"]  # (B, Lf|Le, d_head)
-        scores = q @ k.transpose(1, 2) / math.sqrt(D_HEAD)  # (B, Lf, Le)
-        att = torch.softmax(scores.masked_fill(~en_real[:, None, :], float("-inf")), dim=-1)
-        delta = att @ v @ w["w_o"]  # (B, Lf, d_model)
+        delta = batched_head(x_fr, en_real, w, context=x_en)  # (B, Lf, d_model)
         logits = delta[..., :d_tok] @ table.T  # (B, Lf, V_en)
         loss = nn.functional.cross_entropy(logits[fr_real], source[fr_real])
         loss = loss + 1e-4 * sum((p**2).sum() for p in params)

@@ -41,29 +41,54 @@ LR = 0.03
 WEIGHT_DECAY = 1e-3
 
 
-def encode_batch(sentences: list[corpus.Sentence], vocab: Vocabulary) -> tuple[Tensor, Tensor]:
+def pad_ids(rows: list[list[int]]) -> tuple[Tensor, Tensor]:
     """Token ids (B, L) padded with 0, and a (B, L) bool mask of real tokens."""
-    length = max(len(s.tokens) for s in sentences)
-    ids = torch.zeros(len(sentences), length, dtype=torch.long)
-    real = torch.zeros(len(sentences), length, dtype=torch.bool)
-    for b, s in enumerate(sentences):
-        ids[b, : len(s.tokens)] = torch.tensor(vocab.encode(s.tokens))
-        real[b, : len(s.tokens)] = True
+    length = max(map(len, rows))
+    ids = torch.zeros(len(rows), length, dtype=torch.long)
+    real = torch.zeros(len(rows), length, dtype=torch.bool)
+    for b, r in enumerate(rows):
+        ids[b, : len(r)] = torch.tensor(r)
+        real[b, : len(r)] = True
     return ids, real
 
 
-def batched_head(x: Tensor, real: Tensor, w: dict[str, Tensor]) -> Tensor:
+def encode_batch(sentences: list[corpus.Sentence], vocab: Vocabulary) -> tuple[Tensor, Tensor]:
+    """The sentences' token ids, padded (see `pad_ids`)."""
+    return pad_ids([vocab.encode(s.tokens) for s in sentences])
+
+
+def batched_head(x: Tensor, real: Tensor, w: dict[str, Tensor], context: Tensor | None = None
+                 ) -> Tensor:
     """ΔE for a padded batch, the same equations as `attention.attend`.
 
-    x (B, L, d); padded keys get −∞ so no word attends to padding.
+    x (B, L, d); keys and values come from `context` (B, M, d) when given
+    (cross-attention), else from x. `real` (B, M) marks real keys: padded keys
+    get −∞ so no word attends to padding.
     """
+    source = x if context is None else context
     q = x @ w["w_q"]  # (B, L, d_k)
-    k = x @ w["w_k"]  # (B, L, d_k)
-    v = x @ w["w_v"]  # (B, L, d_v)
-    scores = q @ k.transpose(1, 2) / math.sqrt(q.shape[-1])  # (B, L, L)
+    k = source @ w["w_k"]  # (B, M, d_k)
+    v = source @ w["w_v"]  # (B, M, d_v)
+    scores = q @ k.transpose(1, 2) / math.sqrt(q.shape[-1])  # (B, L, M)
     scores = scores.masked_fill(~real[:, None, :], float("-inf"))
     att = torch.softmax(scores, dim=-1)
     return att @ v @ w["w_o"]  # (B, L, d)
+
+
+def topic_weights(sentences: list[corpus.Sentence]) -> Tensor:
+    """(B,): 1 / (sentences of that topic), so every topic weighs the same in the loss."""
+    counts = Counter(s.topic for s in sentences)
+    return torch.tensor([1.0 / counts[s.topic] for s in sentences])
+
+
+def sense_loss(x: Tensor, topics: Tensor, y: Tensor, real: Tensor, weight: Tensor) -> Tensor:
+    """Topic cross-entropy per word, averaged per sentence, topics weighted equally."""
+    logits = x @ topics.T  # (B, L, T)
+    per_token = torch.nn.functional.cross_entropy(
+        logits.transpose(1, 2), y[:, None].expand(real.shape), reduction="none"
+    )  # (B, L)
+    per_sentence = (per_token * real).sum(1) / real.sum(1)
+    return (per_sentence * weight).sum() / weight.sum()
 
 
 def topic_targets(sentences: list[corpus.Sentence], vocab: Vocabulary) -> Tensor:
@@ -85,8 +110,7 @@ def train_toy_head(seed: int = SEED, steps: int = STEPS) -> tuple[dict[str, Tens
     ids, real = encode_batch(sentences, vocab)
     topic_ids = torch.tensor([vocab.index(t) for t in corpus.TOPICS])
     y = torch.tensor([corpus.TOPICS.index(s.topic) for s in sentences])
-    counts = Counter(s.topic for s in sentences)  # balance topics: each weighs the same
-    sentence_weight = torch.tensor([1.0 / counts[s.topic] for s in sentences])
+    sentence_weight = topic_weights(sentences)
     alone_target = topic_targets(sentences, vocab)
 
     params = {
@@ -105,12 +129,7 @@ def train_toy_head(seed: int = SEED, steps: int = STEPS) -> tuple[dict[str, Tens
         topics = emb[topic_ids]  # (T, d): the readout directions
         x = emb[ids]  # (B, L, d)
         out = x + batched_head(x, real, params)  # E′ = E + ΔE
-        logits = out @ topics.T  # (B, L, T)
-        per_token = torch.nn.functional.cross_entropy(
-            logits.transpose(1, 2), y[:, None].expand_as(ids), reduction="none"
-        )  # (B, L)
-        per_sentence = (per_token * real).sum(1) / real.sum(1)
-        context_loss = (per_sentence * sentence_weight).sum() / sentence_weight.sum()
+        context_loss = sense_loss(out, topics, y, real, sentence_weight)
 
         alone_logits = emb @ topics.T  # (V, T)
         alone_loss = -(alone_target * alone_logits.log_softmax(1)).sum(1).mean()

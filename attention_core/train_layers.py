@@ -30,13 +30,12 @@ Attention-only blocks: real transformers also have an MLP in each block.
 from __future__ import annotations
 
 import math
-from collections import Counter
 
 import torch
 from torch import Tensor, nn
 
 from . import corpus
-from .train_head import encode_batch
+from .train_head import encode_batch, sense_loss, topic_weights
 from .vocab import Vocabulary
 
 SEED = 0
@@ -83,16 +82,6 @@ def head_deltas(x: Tensor, real: Tensor, in_proj: Tensor, out_proj: Tensor, n_he
     return torch.einsum("bhld,hde->bhle", out, w_up)
 
 
-def _sense_loss(x_tok: Tensor, topics: Tensor, y: Tensor, real: Tensor, weight: Tensor
-                ) -> Tensor:
-    """Topic cross-entropy per word, averaged per sentence, topics weighted equally."""
-    logits = x_tok @ topics.T  # (B, L, T)
-    per_token = nn.functional.cross_entropy(logits.transpose(1, 2),
-                                            y[:, None].expand(real.shape), reduction="none")
-    per_sentence = (per_token * real).sum(1) / real.sum(1)
-    return (per_sentence * weight).sum() / weight.sum()
-
-
 class _Data:
     """The training sentences as tensors, shared by both models."""
 
@@ -105,8 +94,7 @@ class _Data:
         self.x_tok = table[self.ids]  # (B, L, d_tok)
         self.topics = table[[vocab.index(t) for t in corpus.TOPICS]]
         self.y = torch.tensor([corpus.TOPICS.index(s.topic) for s in sentences])
-        counts = Counter(s.topic for s in sentences)
-        self.weight = torch.tensor([1.0 / counts[s.topic] for s in sentences])
+        self.weight = topic_weights(sentences)
         adjectives = adjective_words()
         self.noun_mask = torch.zeros(self.ids.shape, dtype=torch.bool)
         self.adj_target = torch.zeros(*self.ids.shape, len(adjectives))
@@ -124,7 +112,7 @@ class _Data:
         return torch.cat([self.x_tok, pos], dim=-1)  # (B, L, d_model)
 
     def sense(self, x: Tensor) -> Tensor:
-        return _sense_loss(x[..., : self.d_tok], self.topics, self.y, self.real, self.weight)
+        return sense_loss(x[..., : self.d_tok], self.topics, self.y, self.real, self.weight)
 
 
 def _new_mha(d_model: int) -> nn.MultiheadAttention:
