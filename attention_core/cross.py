@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import torch
 from torch import Tensor
@@ -66,9 +67,9 @@ class CrossModel:
         return torch.softmax(delta[..., : self.toy.d_model] @ self.toy.table.T, dim=-1)
 
 
-@lru_cache(maxsize=1)
-def load_cross() -> CrossModel:
-    tensors, meta = weights.load(CROSS_FILE)
+@lru_cache(maxsize=4)
+def load_cross(path: Path = CROSS_FILE) -> CrossModel:
+    tensors, meta = weights.load(path)
     head = HeadWeights(tensors["w_q"], tensors["w_k"], tensors["w_v"], tensors["w_o"])
     return CrossModel(load_model(), tensors["french"], meta["french_vocab"],
                       tensors["positions"], head, meta)

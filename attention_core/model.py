@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import torch
 from torch import Tensor
@@ -128,10 +129,11 @@ class ToyModel:
         return SensePlane.spanned_by((a, b), self.embed(a), self.embed(b))
 
 
-@lru_cache(maxsize=1)
-def load_model() -> ToyModel:
-    """Load `assets/toy_head.safetensors` (made by `python -m attention_core.train`)."""
-    tensors, meta = weights.load(TOY_HEAD_FILE)
+@lru_cache(maxsize=4)
+def load_model(path: Path = TOY_HEAD_FILE) -> ToyModel:
+    """Load `assets/toy_head.safetensors` (made by `python -m attention_core.train`),
+    or a freshly trained copy at `path` (what `train --check` reports on)."""
+    tensors, meta = weights.load(path)
     head = HeadWeights(w_q=tensors["w_q"], w_k=tensors["w_k"], w_v=tensors["w_v"],
                        w_o=tensors["w_o"])
     return ToyModel(tensors["embeddings"], head, meta["vocab"], meta["topics"], meta)

@@ -43,15 +43,9 @@ def write_toy_head(folder: Path) -> Path:
 
 def report_toy_head(path: Path) -> str:
     from .evaluate import sense_accuracy
-    from .model import ToyModel
+    from .model import load_model
 
-    tensors, meta = weights.load(path)
-    from .multihead import HeadWeights
-
-    model = ToyModel(tensors["embeddings"],
-                     HeadWeights(tensors["w_q"], tensors["w_k"], tensors["w_v"], tensors["w_o"]),
-                     meta["vocab"], meta["topics"], meta)
-    acc = sense_accuracy(model, "held_out")
+    acc = sense_accuracy(load_model(path), "held_out")
     return (f"toy head: held-out ambiguous words {acc.in_context}/{acc.total} = "
             f"{acc.accuracy:.1%} in context (embedding alone: {acc.accuracy_alone:.1%})")
 
@@ -104,46 +98,26 @@ def write_cross(folder: Path) -> Path:
 
 
 def report_cross(path: Path) -> str:
-    from . import cross
+    from .cross import load_cross
     from .evaluate import alignment_accuracy
 
-    original, cross.CROSS_FILE = cross.CROSS_FILE, path
-    cross.load_cross.cache_clear()
-    try:
-        acc = alignment_accuracy(cross.load_cross())
-    finally:
-        cross.CROSS_FILE = original
-        cross.load_cross.cache_clear()
+    acc = alignment_accuracy(load_cross(path))
     return (f"cross head: held-out French words attending most to the English word they "
             f"translate: {acc:.1%}")
-
-
-def _from(path: Path, loader):
-    """Load a positional model from `path` instead of assets/ (for --check reports)."""
-    from . import transformer
-
-    original = (transformer.LECTURE_LAYER_FILE, transformer.DEEP_STACK_FILE)
-    transformer.LECTURE_LAYER_FILE = transformer.DEEP_STACK_FILE = path
-    loader.cache_clear()
-    try:
-        return loader()
-    finally:
-        transformer.LECTURE_LAYER_FILE, transformer.DEEP_STACK_FILE = original
-        loader.cache_clear()
 
 
 def report_lecture_layer(path: Path) -> str:
     from .evaluate import head_report
     from .transformer import load_lecture_layer
 
-    return head_report(_from(path, load_lecture_layer))
+    return head_report(load_lecture_layer(path))
 
 
 def report_deep_stack(path: Path) -> str:
     from .evaluate import stack_accuracy
     from .transformer import load_deep_stack
 
-    per_block = stack_accuracy(_from(path, load_deep_stack))
+    per_block = stack_accuracy(load_deep_stack(path))
     return ("deep stack: held-out ambiguous words right after each block: "
             + " → ".join(f"{a:.1%}" for a in per_block))
 

@@ -127,22 +127,23 @@ def _module(in_proj: Tensor, out_proj: Tensor, n_heads: int) -> nn.MultiheadAtte
     return mha.eval()
 
 
-def _load(path: Path, prefixes: list[str]) -> PositionalModel:
+def _load(path: Path) -> PositionalModel:
     tensors, meta = weights.load(path)
+    # a stack names its blocks blocks.0, blocks.1, ...; a single layer is "layer"
+    prefixes = [f"blocks.{i}" for i in range(meta["depth"])] if "depth" in meta else ["layer"]
     modules = [_module(tensors[f"{p}.in_proj_weight"], tensors[f"{p}.out_proj.weight"],
                        meta["n_heads"]) for p in prefixes]
     readouts = {k: v for k, v in tensors.items() if "readout" in k}
     return PositionalModel(load_model(), tensors["positions"], modules, readouts, meta)
 
 
-@lru_cache(maxsize=1)
-def load_lecture_layer() -> PositionalModel:
+@lru_cache(maxsize=4)
+def load_lecture_layer(path: Path = LECTURE_LAYER_FILE) -> PositionalModel:
     """One layer, three heads: sense, adjectives, previous word."""
-    return _load(LECTURE_LAYER_FILE, ["layer"])
+    return _load(path)
 
 
-@lru_cache(maxsize=1)
-def load_deep_stack() -> PositionalModel:
+@lru_cache(maxsize=4)
+def load_deep_stack(path: Path = DEEP_STACK_FILE) -> PositionalModel:
     """Several attention blocks stacked; only the last one was read out in training."""
-    _, meta = weights.load(DEEP_STACK_FILE)
-    return _load(DEEP_STACK_FILE, [f"blocks.{i}" for i in range(meta["depth"])])
+    return _load(path)

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from safetensors.torch import load_file, save_file
+from safetensors.torch import save_file
 from torch import Tensor
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -44,6 +44,6 @@ def load(path: Path) -> tuple[dict[str, Tensor], dict[str, Any]]:
         raise MissingWeightsError(f"{path} is missing; regenerate it with `{REGENERATE}`")
     from safetensors import safe_open
 
-    with safe_open(str(path), framework="pt") as f:
+    with safe_open(str(path), framework="pt") as f:  # one open: metadata and tensors
         meta = json.loads((f.metadata() or {}).get("json", "{}"))
-    return load_file(str(path)), meta
+        return {name: f.get_tensor(name) for name in f.keys()}, meta
