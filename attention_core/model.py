@@ -6,7 +6,7 @@ that settle apple's meaning come *after* it, so apple must see them.
     model = load_model()
     trace = model.run("buy an apple and an orange")
     trace.weights[trace.tokens.index("apple")]   # how apple spreads its attention
-    model.sense_probabilities(trace.outputs)     # what each new vector now means
+    model.senses.read(trace.outputs[2]).top(2)   # what apple's new vector now means
 """
 
 from __future__ import annotations
@@ -22,9 +22,25 @@ from . import weights
 from .attention import AttentionTrace, attend
 from .multihead import HeadWeights
 from .plane import SensePlane
+from .readouts import SenseReadout
 from .vocab import Vocabulary, tokenize
 
 TOY_HEAD_FILE = weights.ASSETS / "toy_head.safetensors"
+
+
+@dataclass(frozen=True)
+class ToyConfig:
+    """The toy model's sizes and senses: one typed place, saved in the weights file."""
+
+    topics: tuple[str, ...]  # the senses the read-out knows, one topic word each
+    # each ambiguous word and the senses it can take (what the held-out test scores)
+    ambiguous: tuple[tuple[str, tuple[str, ...]], ...]
+    d_model: int = 8  # numbers per word embedding
+    d_head: int = 2  # query/key size and value-down size: 2, so every q and k is drawable
+
+    def senses_of(self, word: str) -> tuple[str, ...]:
+        """The senses of an ambiguous word; () for a word with one meaning."""
+        return dict(self.ambiguous).get(word, ())
 
 
 @dataclass(frozen=True)
@@ -45,13 +61,15 @@ class SentenceTrace(AttentionTrace):
 class ToyModel:
     """Embedding table + one head; topics are read against topic-word embeddings."""
 
-    def __init__(self, table: Tensor, head: HeadWeights, words: list[str], topics: list[str],
-                 meta: dict):
+    def __init__(self, config: ToyConfig, table: Tensor, head: HeadWeights, words: list[str]):
+        self.config = config
         self._vocab = Vocabulary(words)
         self.table = table  # (V, d_model)
         self.head = head
-        self.topics = list(topics)
-        self.meta = meta
+        self.topics = list(config.topics)
+        # the read-out: a vector's dot product with each topic word's embedding
+        self.senses = SenseReadout(config.topics, self.table[self._vocab.encode(self.topics)],
+                                   dict(config.ambiguous))
 
     @property
     def vocab(self) -> list[str]:
@@ -104,19 +122,15 @@ class ToyModel:
         words = self._vocab.words
         return [words[i] for i in order if words[i] not in skip][:k]
 
-    def topic_directions(self) -> Tensor:
-        """(T, d_model): the embeddings of the topic words, the model's readout."""
-        return self.table[[self._vocab.index(t) for t in self.topics]]
-
     def sense_logits(self, vectors: Tensor) -> Tensor:
         """(..., d_model) -> (..., T): dot product with each topic word's embedding."""
-        return vectors @ self.topic_directions().T
+        return self.senses.logits(vectors)
 
     def sense_probabilities(self, vectors: Tensor) -> Tensor:
-        return torch.softmax(self.sense_logits(vectors), dim=-1)
+        return self.senses.probabilities(vectors)
 
     def sense_of(self, vector: Tensor) -> str:
-        return self.topics[int(self.sense_logits(vector).argmax())]
+        return self.senses.sense_of(vector)
 
     def plane(self, a: str = "fruit", b: str = "tech") -> SensePlane:
         """The 2-D view spanned by two topic directions (see `plane.py`)."""
@@ -131,9 +145,10 @@ class ToyModel:
 
 @lru_cache(maxsize=4)
 def load_model(path: Path = TOY_HEAD_FILE) -> ToyModel:
-    """Load `assets/toy_head.safetensors` (made by `python -m attention_core.train`),
+    """Load `assets/toy_head.safetensors` (made by `python -m attention_core.training`),
     or a freshly trained copy at `path` (what `train --check` reports on)."""
     tensors, meta = weights.load(path)
     head = HeadWeights(w_q=tensors["w_q"], w_k=tensors["w_k"], w_v=tensors["w_v"],
                        w_o=tensors["w_o"])
-    return ToyModel(tensors["embeddings"], head, meta["vocab"], meta["topics"], meta)
+    config = weights.config_from_json(ToyConfig, meta["config"])
+    return ToyModel(config, tensors["embeddings"], head, meta["vocab"])

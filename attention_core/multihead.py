@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import torch
 from torch import Tensor, nn
 
-from .attention import AttentionTrace, attend
+from .attention import AttentionTrace, attend_projected
 
 
 @dataclass(frozen=True)
@@ -30,9 +30,22 @@ class HeadWeights:
     w_k: Tensor  # (d_context, d_h)
     w_v: Tensor  # (d_context, d_h)   value down
     w_o: Tensor  # (d_h, d_model)     value up
-    b_q: Tensor | None = None
+    b_q: Tensor | None = None  # projection biases: torch's modules and BERT have them
     b_k: Tensor | None = None
     b_v: Tensor | None = None
+
+    def attend(self, x: Tensor, context: Tensor | None = None, causal: bool = False
+               ) -> AttentionTrace:
+        """This head on x (n, d_model): q = x W_Q (+ b_Q), k and v likewise from `context`."""
+        source = x if context is None else context
+        q, k, v = x @ self.w_q, source @ self.w_k, source @ self.w_v
+        if self.b_q is not None:
+            q = q + self.b_q
+        if self.b_k is not None:
+            k = k + self.b_k
+        if self.b_v is not None:
+            v = v + self.b_v
+        return attend_projected(x, q, k, v, causal=causal, w_o=self.w_o)
 
 
 @dataclass(frozen=True)
@@ -103,14 +116,7 @@ class MultiHeadAttention:
         self, x: Tensor, context: Tensor | None = None, causal: bool = False
     ) -> MultiHeadResult:
         """Run every head on x (n, d_model); keys and values from `context` if given."""
-        traces = [
-            attend(
-                x, h.w_q, h.w_k, h.w_v,
-                context=context, causal=causal, w_o=h.w_o,
-                b_q=h.b_q, b_k=h.b_k, b_v=h.b_v,
-            )
-            for h in self.heads
-        ]
+        traces = [h.attend(x, context, causal) for h in self.heads]
         output = torch.stack([t.delta for t in traces]).sum(dim=0)  # (n, d_model)
         if self.out_bias is not None:
             output = output + self.out_bias

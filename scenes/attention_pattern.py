@@ -29,8 +29,9 @@ from manim import (
     VGroup,
 )
 
-from attention_core.measure import measure_heads
+from attention_core.readouts import PreviousWordReadout
 from attention_core.scaling import dot_product_spread, dot_products, score_scale
+from attention_core.training.measure import measure_heads
 from attention_core.transformer import load_lecture_layer
 from scenes.kit import (
     THEME,
@@ -76,7 +77,7 @@ class AttentionPattern(ExplainerScene):
         self.raw = dot_products(head.queries, head.keys).numpy()  # q·k, before the division
 
         self.title = label("The attention pattern", THEME.heading).to_edge(UP, buff=0.2)
-        job = self.layer.head_jobs[p.head]
+        job = self.layer.head_readouts[p.head].job
         self.subtitle = label(f"one head of a toy layer: head {p.head + 1} of "
                               f"{len(trace.layers[0].heads)}, trained for \u201c{job}\u201d",
                               THEME.small, THEME.muted).next_to(self.title, DOWN, buff=0.12)
@@ -321,15 +322,21 @@ class AttentionPattern(ExplainerScene):
                   run_time=1.5)
         self.settle()
 
-        profile = measure_heads(self.layer)[p.head]
-        self.measured = profile.adjectives
+        profiles = measure_heads(self.layer)
+        profile = profiles[p.head]
+        previous_head = next(h for h, r in enumerate(self.layer.head_readouts)
+                             if isinstance(r, PreviousWordReadout))
         other = self.least_adjectival_row()
         j = int(w[other].argmax())
-        share = fmt(100 * profile.adjectives, 0)
+        share = fmt(100 * profile.own_adjectives, 0)
+        further = fmt(100 * profile.distant_adjectives, 0)
+        baseline = fmt(100 * profiles[previous_head].distant_adjectives, 0)
         measured = VGroup(
-            label("measured on all training sentences:", THEME.small, THEME.muted),
+            label("measured on sentences it never saw:", THEME.small, THEME.muted),
             label(f"{share}% of a noun\u2019s attention goes", THEME.small),
-            label("to its own adjectives", THEME.small))
+            label("to its own adjectives; to those further", THEME.small),
+            label(f"back than the word before it, {further}%", THEME.small),
+            label(f"(the previous-word head: {baseline}%)", THEME.small, THEME.muted))
         habit = VGroup(
             label("not every row is about adjectives:", THEME.small, THEME.muted),
             label(f"\u201c{self.tokens[other]}\u201d looks mostly at \u201c{self.tokens[j]}\u201d "
@@ -344,8 +351,10 @@ class AttentionPattern(ExplainerScene):
         boxed = VGroup(frame, note)
         VGroup(measured, habit, boxed).arrange(DOWN, aligned_edge=LEFT, buff=0.3)
         VGroup(measured, habit, boxed).next_to(lines, DOWN, buff=0.4, aligned_edge=LEFT)
-        self.narrate(f"Measured over all the training sentences, {share}% of a noun's "
-                     "attention in this head lands on its own adjectives.")
+        self.narrate(f"Measured on sentences it never saw, {share}% of a noun's attention "
+                     f"in this head lands on its own adjectives, and {further}% on adjectives "
+                     f"further back than the word just before it, where a head that only "
+                     f"looks at the previous word gets {baseline}%.")
         self.play(FadeIn(measured))
         self.settle()
         self.narrate(f"Other rows do other things: \u201c{self.tokens[other]}\u201d looks at "

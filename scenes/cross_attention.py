@@ -32,8 +32,8 @@ from manim import (
 )
 
 from attention_core.cross import load_cross
-from attention_core.evaluate import alignment_accuracy
-from attention_core.translation import generate_pairs
+from attention_core.training.evaluate import alignment_accuracy
+from attention_core.training.translation import generate_pairs
 from scenes.kit import THEME, AttentionGrid, ExplainerScene, Number, TokenRow, fmt, label
 from scenes.kit.table import Table
 

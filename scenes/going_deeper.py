@@ -31,8 +31,7 @@ from manim import (
     VGroup,
 )
 
-from attention_core import corpus
-from attention_core.evaluate import stack_accuracy
+from attention_core.training.evaluate import stack_accuracy
 from attention_core.transformer import load_deep_stack
 from scenes.kit import (
     THEME,
@@ -199,7 +198,7 @@ class GoingDeeper(ExplainerScene):
     def sense_table(self) -> SenseTable:
         p, stack = self.params, self.stack
         topics = list(stack.toy.topics)
-        senses = corpus.AMBIGUOUS.get(p.focus, p.senses)
+        senses = self.stack.toy.config.senses_of(p.focus) or p.senses
         probs = np.stack([stack.sense_probabilities(s[self.i]).numpy()
                           for s in self.trace.states])  # (states, topics)
         second = stack.run(p.second)

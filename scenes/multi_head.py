@@ -16,7 +16,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import torch
 from manim import (
     DOWN,
     LEFT,
@@ -29,9 +28,8 @@ from manim import (
     VGroup,
 )
 
-from attention_core import corpus
-from attention_core.measure import HeadProfile, measure_heads
-from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
+from attention_core.training.measure import HeadProfile, measure_heads
+from attention_core.transformer import StackTrace, load_lecture_layer
 from scenes.kit import (
     SUB,
     THEME,
@@ -41,6 +39,7 @@ from scenes.kit import (
     Percent,
     TokenRow,
     VectorColumn,
+    fmt,
     label,
 )
 from scenes.kit.table import Table
@@ -53,18 +52,6 @@ class MultiHeadParams:
     sentence: str = "a fluffy blue mole roamed the verdant forest"
     focus: str = "mole"  # the noun whose three proposals are read out
     top: int = 3  # candidates shown per read-out
-
-
-def readout(layer: PositionalModel, job: str, vector: torch.Tensor) -> tuple[list[str],
-                                                                           np.ndarray]:
-    """What the read-out trained with a head's job says about a vector."""
-    if job == "sense":
-        return list(layer.toy.topics), layer.sense_probabilities(vector).numpy()
-    if job == "adjectives":
-        return list(layer.adjectives), layer.adjective_probabilities(vector).numpy()
-    if job == "previous word":
-        return list(layer.vocab), layer.previous_word_probabilities(vector).numpy()
-    raise ValueError(f"no read-out for the head job {job!r}")
 
 
 class ReadoutCard(VGroup):
@@ -153,12 +140,13 @@ class MultiHead(ExplainerScene):
         """The three weight patterns side by side, each under its head's name."""
         t, layer = self.trace, self.layer
         grids, columns = [], VGroup()
-        for h, (head, job) in enumerate(zip(self.result.heads, layer.head_jobs, strict=True)):
+        for h, (head, readout) in enumerate(zip(self.result.heads, layer.head_readouts,
+                                                strict=True)):
             grid = AttentionGrid(head.weights.numpy(), t.tokens, t.tokens, kind="weights",
                                  show_numbers=False, cell=0.3, titles=False,
                                  label_size=THEME.tiny)
             name = VGroup(label(f"head {h + 1}", THEME.small),
-                          label(f"(read-out: {job})", THEME.tiny, THEME.muted))
+                          label(f"(read-out: {readout.job})", THEME.tiny, THEME.muted))
             name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
             grids.append(grid)
             columns.add(VGroup(name, grid))
@@ -175,15 +163,13 @@ class MultiHead(ExplainerScene):
         p, t, layer = self.params, self.trace, self.layer
         e = t.inputs[self.i]
         cards = VGroup()
-        for h, (head, job) in enumerate(zip(self.result.heads, layer.head_jobs, strict=True)):
-            names, before = readout(layer, job, e)
-            _, after = readout(layer, job, e + head.delta[self.i])
-            if job == "sense" and p.focus in corpus.AMBIGUOUS:  # the word's own senses
-                top = [names.index(s) for s in corpus.AMBIGUOUS[p.focus]]
-            else:
-                top = list(np.argsort(-after, kind="stable")[: p.top])
-            card = ReadoutCard(f"{job} read-out", [names[k] for k in top], before[top],
-                               after[top], h)
+        for h, (head, readout) in enumerate(zip(self.result.heads, layer.head_readouts,
+                                                strict=True)):
+            before, after = readout.read(e), readout.read(e + head.delta[self.i])
+            shown = readout.shown_for(p.focus, after, p.top)  # an ambiguous word: its senses
+            card = ReadoutCard(f"{readout.job} read-out", shown,
+                               np.array([before.of(c) for c in shown]),
+                               np.array([after.of(c) for c in shown]), h)
             card.next_to(self.grids[0][h], DOWN, buff=0.75).set_x(self.grids.grids[h].get_x())
             cards.add(card)
         for card in cards:  # tables on one line, whatever the headings' descenders
@@ -266,46 +252,56 @@ class MultiHead(ExplainerScene):
         self.play(FadeIn(self.equation_notes, lag_ratio=0.1), run_time=1)
 
     def measured(self) -> None:
-        """What each head does over the whole corpus, measured, with the honest caveat."""
+        """What each head does on sentences it never saw, by measures that tell the jobs
+        apart, with the honest caveat."""
         layer = self.layer
-        self.profiles: list[HeadProfile] = measure_heads(layer)
+        profiles: list[HeadProfile] = measure_heads(layer)
+        jobs = [r.job for r in layer.head_readouts]
         header = [label("head", THEME.tiny, THEME.muted),
                   label("its read-out in training", THEME.tiny, THEME.muted),
                   label("topic right from E + \u0394E\u2095", THEME.tiny, THEME.muted),
-                  label("noun \u2192 own adjectives", THEME.tiny, THEME.muted),
+                  label("noun \u2192 adjectives further back", THEME.tiny, THEME.muted),
                   label("word \u2192 previous word", THEME.tiny, THEME.muted)]
+        columns = [[p.sense for p in profiles], [p.distant_adjectives for p in profiles],
+                   [p.previous_word for p in profiles]]
         rows = [header]
-        for h, (job, prof) in enumerate(zip(layer.head_jobs, self.profiles, strict=True)):
+        for h, job in enumerate(jobs):
             rows.append([label(f"head {h + 1}", THEME.small), label(job, THEME.small),
-                         *[Percent(v) for v in (prof.sense, prof.adjectives,
-                                                prof.previous_word)]])
+                         *[Percent(column[h]) for column in columns]])
         self.table = Table(rows, pitch=0.55, col_gap=0.5,
                            align=["left", "left", "right", "right", "right"])
-        heading = label("What each head learned, measured over the corpus", THEME.body)
-        sub = label("topic: held-out sentences (apple, mole); attention: share of weight, "
-                    "training sentences", THEME.tiny, THEME.muted)
+        heading = label("What each head does, measured on sentences it never saw", THEME.body)
+        sub = label("further back: not the word just before the noun  \u00b7  previous word: "
+                    "where it is not the word's adjective", THEME.tiny, THEME.muted)
         block = VGroup(heading, sub, self.table).arrange(DOWN, buff=0.3)
         block.move_to(UP * 0.9)
-        best = VGroup(*[SurroundingRectangle(self.table.cells[h + 1][h + 2], color=THEME.output,
-                                             buff=0.06, stroke_width=2)
-                        for h in range(len(self.profiles))])
+        # the head that scores highest in each column, boxed
+        best = [int(np.argmax(column)) for column in columns]
+        boxes = VGroup(*[SurroundingRectangle(self.table.cells[h + 1][c + 2], color=THEME.output,
+                                              buff=0.06, stroke_width=2)
+                         for c, h in enumerate(best)])
+        sense_head, far_head, previous_head = best
+        mixed = profiles[far_head].previous_word
         honest = VGroup(
             label("In this toy each head's \u0394E was given its own read-out in training: "
                   "the jobs were assigned.", THEME.small, THEME.query),
             label("Real models assign no jobs; heads specialise (or not) by themselves, and "
                   "only measuring tells.", THEME.small, THEME.muted),
-            label("Head 3 scores high on adjectives too: in these sentences an adjective "
-                  "usually sits just before its noun.", THEME.tiny, THEME.muted))
+            label(f"Head {far_head + 1} is not a pure adjective head: it also looks at the "
+                  f"previous word ({fmt(100 * mixed, 0)}%).", THEME.tiny, THEME.muted))
         honest.arrange(DOWN, buff=0.12).next_to(block, DOWN, buff=0.45)
-        self.narrate("What did each head learn? Measured over the corpus: head 1's proposal "
-                     "alone settles the topic, head 2 attends from a noun to its adjectives, "
-                     "head 3 to the previous word.")
+        self.narrate(f"Measured on sentences it never saw: head {sense_head + 1}'s proposal "
+                     f"alone settles the topic ({fmt(100 * columns[0][sense_head], 0)}%), head "
+                     f"{previous_head + 1} looks at the previous word "
+                     f"({fmt(100 * columns[2][previous_head], 0)}%), and only head "
+                     f"{far_head + 1} reaches back to adjectives further away "
+                     f"({fmt(100 * columns[1][far_head], 0)}%).")
         self.play(FadeIn(heading), FadeIn(sub), FadeIn(self.table, lag_ratio=0.05),
                   run_time=2)
-        self.play(Create(best), run_time=1)
+        self.play(Create(boxes), run_time=1)
         self.settle()
-        self.narrate("Head 3 also lands on adjectives: here they sit just before their noun. "
-                     "And honestly: in this toy each head was given its own read-out in "
-                     "training.")
+        self.narrate(f"Head {far_head + 1} also looks at the previous word "
+                     f"({fmt(100 * mixed, 0)}% of the time): it is not a pure adjective head. "
+                     "And in this toy each head was given its own read-out in training.")
         self.play(FadeIn(honest, lag_ratio=0.2), run_time=1.2)
         self.honest = honest

@@ -1,5 +1,7 @@
 """The causal mask: −∞ before softmax, and what goes wrong the other way round."""
 
+import math
+
 import torch
 
 from attention_core.attention import causal_mask
@@ -14,10 +16,20 @@ from attention_core.transformer import load_lecture_layer
 SENTENCE = "a fluffy blue creature roamed the verdant forest"
 
 
-def test_mask_then_softmax_is_what_attend_does():
-    layer = load_lecture_layer()
-    head = layer.run(SENTENCE, causal=True).layers[0].heads[1]
-    torch.testing.assert_close(mask_then_softmax(head.scores, head.mask), head.weights)
+def test_attend_masks_before_the_softmax():
+    """The trace's weights against the equation written out here: q·k/√d_k, −∞ for every
+    later key, then softmax along the row (not the core's helpers)."""
+    head = load_lecture_layer().run(SENTENCE, causal=True).layers[0].heads[1]
+    q, k = head.queries, head.keys
+    n = q.shape[0]
+    scores = torch.einsum("id,jd->ij", q, k) / math.sqrt(q.shape[1])
+    later = torch.arange(n)[None, :] > torch.arange(n)[:, None]  # key j after query i
+    expected = torch.softmax(torch.where(later, float("-inf"), scores), dim=-1)
+    torch.testing.assert_close(head.weights, expected)
+    assert (head.weights[later] == 0).all()  # exactly zero, not merely small
+    # masking afterwards would give other numbers: the order is visible in the weights
+    after = torch.softmax(scores, dim=-1).masked_fill(later, 0.0)
+    assert not torch.allclose(head.weights, after, atol=1e-3)
 
 
 def test_right_order_rows_sum_to_one_and_future_weights_are_exactly_zero():

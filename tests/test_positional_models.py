@@ -4,12 +4,10 @@ do what the lecture says they do (measured, with thresholds a reader can check).
 import pytest
 import torch
 
-from attention_core import corpus
 from attention_core.cross import load_cross
-from attention_core.evaluate import alignment_accuracy, stack_accuracy
-from attention_core.measure import measure_heads
-from attention_core.train_layers import positional_code
-from attention_core.transformer import load_deep_stack, load_lecture_layer
+from attention_core.training.evaluate import alignment_accuracy, stack_accuracy
+from attention_core.training.measure import measure_heads
+from attention_core.transformer import load_deep_stack, load_lecture_layer, positional_code
 
 FLAGSHIP = "a fluffy blue creature roamed the verdant forest"
 
@@ -28,7 +26,8 @@ def test_inputs_are_the_toy_embedding_then_the_position(layer):
     trace = layer.run(FLAGSHIP)
     for i, word in enumerate(trace.tokens):
         torch.testing.assert_close(trace.inputs[i, :8], layer.toy.embed(word))
-        torch.testing.assert_close(trace.inputs[i, 8:], positional_code()[i])
+        code = positional_code(layer.config.frequencies, layer.config.max_len)
+        torch.testing.assert_close(trace.inputs[i, 8:], code[i])
 
 
 @pytest.mark.parametrize("causal", [False, True])
@@ -45,12 +44,20 @@ def test_blocks_equal_torch_modules(stack, causal):
         x = after
 
 
-def test_each_head_does_its_job(layer):
+def test_each_head_does_its_job_on_held_out_sentences(layer):
+    """Measured on held-out sentence shapes, with measures that tell the jobs apart:
+    adjectives further back than the previous word, and the previous word where it is
+    not an adjective of the word."""
     sense, adjectives, previous = measure_heads(layer)
-    assert layer.head_jobs == ("sense", "adjectives", "previous word")
-    assert sense.sense >= 0.9 and sense.adjectives < 0.3 and sense.previous_word < 0.3
-    assert adjectives.adjectives >= 0.6
+    assert [r.job for r in layer.head_readouts] == ["sense", "adjectives", "previous word"]
+    assert sense.sense >= 0.9 and sense.distant_adjectives < 0.2 and sense.previous_word < 0.3
+    # the adjective head reaches adjectives the previous-word head cannot...
+    assert adjectives.own_adjectives >= 0.6 and adjectives.distant_adjectives >= 0.25
+    assert previous.distant_adjectives < 0.1
+    # ...and the previous-word head looks back one word even where that is no adjective
     assert previous.previous_word >= 0.9
+    # what the scenes say about it: the adjective head is not a pure one
+    assert 0.3 < adjectives.previous_word < 0.6
 
 
 def test_flagship_sentence_links_nouns_to_their_adjectives(layer):
@@ -60,9 +67,10 @@ def test_flagship_sentence_links_nouns_to_their_adjectives(layer):
     top_two = set(adjective_head[creature].topk(2).indices.tolist())
     assert top_two == {trace.position("fluffy"), trace.position("blue")}
     assert int(adjective_head[forest].argmax()) == trace.position("verdant")
-    probs = layer.adjective_probabilities(trace.inputs[creature]
+    reading = layer.head_readouts[1].read(trace.inputs[creature]
                                           + trace.layers[0].heads[1].delta[creature])
-    named = {layer.adjectives[i] for i in range(len(probs)) if probs[i] > 0.5}
+    named = {c for c, p in zip(reading.candidates, reading.probabilities, strict=True)
+             if p > 0.5}
     assert named == {"fluffy", "blue"}
 
 
@@ -78,7 +86,8 @@ def test_stack_refines_its_guess_block_after_block(stack):
     assert per_block[0] < 0.5 and per_block[-1] >= 0.9
     confidence = []
     for state in stack.run("the american shrew mole roamed the forest").states:
-        confidence.append(float(stack.sense_probabilities(state[3])[corpus.TOPICS.index("animal")]))
+        confidence.append(float(stack.sense_probabilities(state[3])[stack.toy.topics.index(
+            "animal")]))
     assert confidence == sorted(confidence) and confidence[-1] > 0.9 > confidence[1]
 
 

@@ -20,10 +20,17 @@ def test_dot_products_are_every_query_key_pair():
             assert raw[i, j].item() == pytest.approx(float(torch.dot(q[i], k[j])), abs=1e-5)
 
 
-def test_scaled_scores_are_the_traces_scores():
-    head = load_lecture_layer().run(SENTENCE).layers[0].heads[1]
-    torch.testing.assert_close(scaled_scores(head.queries, head.keys), head.scores)
-    torch.testing.assert_close(dot_products(head.queries, head.keys) / 2, head.scores)
+def test_the_traces_scores_are_q_dot_k_over_the_root_of_d_k():
+    """Scores rebuilt here from the layer's own input and torch's weight matrix (not from
+    the trace's queries): x W_Qᵀ · x W_Kᵀ / √4 for head 2 (rows 4..7 of in_proj)."""
+    layer = load_lecture_layer()
+    trace = layer.run(SENTENCE)
+    head = trace.layers[0].heads[1]
+    w_q, w_k, _ = layer.modules[0].in_proj_weight.detach().chunk(3)
+    q, k = trace.inputs @ w_q[4:8].T, trace.inputs @ w_k[4:8].T
+    expected = torch.einsum("id,jd->ij", q, k) / math.sqrt(4)
+    torch.testing.assert_close(head.scores, expected)
+    torch.testing.assert_close(scaled_scores(q, k), expected)
 
 
 def test_scale_is_the_square_root_of_the_head_size():

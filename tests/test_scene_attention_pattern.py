@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from attention_core.measure import measure_heads
+from attention_core.training.measure import measure_heads
 from attention_core.transformer import load_lecture_layer
 from scene_harness import assert_close, find, run_scene, visible_texts
 from scenes.attention_pattern import AttentionPattern, PatternParams
@@ -95,8 +95,12 @@ def test_highlighted_rows_name_the_adjectives(run, head):
             assert h.weights[i, j] >= sorted(h.weights[i].tolist())[-len(adjectives)] - 1e-9
 
 
-def test_measured_share_is_the_heads(run):
-    share = measure_heads(load_lecture_layer())[P.head].adjectives
-    assert run.scene.measured == pytest.approx(share)
+def test_measured_shares_are_the_heads_on_held_out_sentences(run):
+    profiles = measure_heads(load_lecture_layer())
+    share, further = profiles[P.head].own_adjectives, profiles[P.head].distant_adjectives
+    baseline = profiles[2].distant_adjectives  # the previous-word head
     texts = visible_texts(run.at("pattern"))
+    assert "measured on sentences it never saw:" in texts
     assert f"{fmt(100 * share, 0)}% of a noun\u2019s attention goes" in texts
+    assert f"back than the word before it, {fmt(100 * further, 0)}%" in texts
+    assert f"(the previous-word head: {fmt(100 * baseline, 0)}%)" in texts

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from attention_core.cross import load_cross
-from attention_core.translation import generate_pairs
+from attention_core.training.translation import generate_pairs
 from scene_harness import assert_close, find, run_scene, visible_texts
 from scenes.cross_attention import AlignmentLines, CrossAttention, CrossParams
 from scenes.kit import AttentionGrid, Number, fmt

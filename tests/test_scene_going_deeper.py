@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from attention_core.evaluate import stack_accuracy
+from attention_core.training.evaluate import stack_accuracy
 from attention_core.transformer import load_deep_stack
 from scene_harness import assert_close, find, run_scene, visible_texts
 from scenes.going_deeper import DeeperParams, GoingDeeper

@@ -4,8 +4,9 @@ import numpy as np
 import pytest
 import torch
 
-from attention_core.measure import measure_heads
-from attention_core.transformer import load_lecture_layer
+from attention_core import weights
+from attention_core.training.measure import measure_heads
+from attention_core.transformer import LECTURE_LAYER_FILE, load_lecture_layer
 from scene_harness import assert_close, find, run_scene, visible_texts
 from scenes.kit import AttentionGrid, Percent, VectorColumn, fmt
 from scenes.multi_head import MultiHead, MultiHeadParams, ReadoutCard
@@ -60,14 +61,18 @@ def test_each_heads_proposal_is_read_by_its_own_readout(run, expected):
     assert_close(sense.after, layer.sense_probabilities(e + heads[0].delta[i])[rows], atol=1e-6)
     assert sense.candidates[int(np.argmax(sense.after))] == "animal"
 
-    probs = layer.adjective_probabilities(e + heads[1].delta[i])
+    # the two other read-outs, straight from the weights file (not the core's classes)
+    stored, meta = weights.load(LECTURE_LAYER_FILE)
+    w, b = stored["adjective_readout.weight"], stored["adjective_readout.bias"]
+    probs = torch.sigmoid((e + heads[1].delta[i]) @ w.T + b)
     top = torch.argsort(probs, descending=True)[:3].tolist()
-    assert adjectives.candidates == [layer.adjectives[k] for k in top]
+    assert adjectives.candidates == [meta["adjectives"][k] for k in top]
     assert_close(adjectives.after, probs[top], atol=1e-6)
-    assert_close(adjectives.before, layer.adjective_probabilities(e)[top], atol=1e-6)
+    assert_close(adjectives.before, torch.sigmoid(e @ w.T + b)[top], atol=1e-6)
     assert set(adjectives.candidates[:2]) == {"fluffy", "blue"}
 
-    probs = layer.previous_word_probabilities(e + heads[2].delta[i])
+    w, b = stored["previous_readout.weight"], stored["previous_readout.bias"]
+    probs = torch.softmax((e + heads[2].delta[i]) @ w.T + b, dim=-1)
     top = torch.argsort(probs, descending=True)[:3].tolist()
     assert previous.candidates == [layer.vocab[k] for k in top]
     assert previous.candidates[0] == trace.tokens[i - 1]
@@ -106,8 +111,17 @@ def test_measured_profiles_are_measure_heads(run):
     profiles = measure_heads(load_lecture_layer())
     shown = find(run.at("measured"), Percent)
     assert len(shown) == 9
-    want = [v for p in profiles for v in (p.sense, p.adjectives, p.previous_word)]
+    want = [v for p in profiles for v in (p.sense, p.distant_adjectives, p.previous_word)]
     assert_close([s.value for s in shown], want, atol=1e-9)
     assert [s.original_text for s in shown] == [f"{100 * v:.0f}%" for v in want]
     texts = " ".join(visible_texts(run.at("measured")))
     assert "given its own read-out in training" in texts
+    assert "measured on sentences it never saw" in texts
+    # the caption says what the numbers say
+    sense, adjectives, previous = profiles
+    said = " ".join(text for text, _, _ in run.scene.captions)
+    assert f"head 1's proposal alone settles the topic ({100 * sense.sense:.0f}%)" in said
+    assert f"head 3 looks at the previous word ({100 * previous.previous_word:.0f}%)" in said
+    assert (f"only head 2 reaches back to adjectives further away "
+            f"({100 * adjectives.distant_adjectives:.0f}%)") in said
+    assert f"({100 * adjectives.previous_word:.0f}% of the time)" in said

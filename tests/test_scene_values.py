@@ -105,7 +105,7 @@ def test_sense_readout_matches_the_model(run, head):
     model = load_model()
     sense = ValuesParams.senses[1]
     k = model.topics.index(sense)
-    directions = model.topic_directions().numpy()
+    directions = model.senses.directions.numpy()
     texts = visible_texts(run.at("updated"))
     for before, after in zip(head["E"], head["E2"], strict=True):
         for vec in (before, after):

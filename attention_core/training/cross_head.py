@@ -19,13 +19,14 @@ import math
 import torch
 from torch import Tensor, nn
 
-from .train_head import batched_head, pad_ids
-from .train_layers import positional_code
+from ..cross import CrossConfig
+from ..transformer import positional_code
+from ..vocab import Vocabulary
+from .toy_head import batched_head, pad_ids
 from .translation import french_vocabulary, generate_pairs
-from .vocab import Vocabulary
 
+CROSS = CrossConfig()
 SEED = 0
-D_HEAD = 8
 STEPS = 1500
 LR = 0.02
 
@@ -40,14 +41,13 @@ def train_cross(table: Tensor, words: list[str], seed: int = SEED, steps: int = 
     source = torch.zeros_like(fr_ids)
     for b, p in enumerate(pairs):
         source[b, : len(p.source)] = en_ids[b, list(p.source)]  # English word id per French word
-    d_tok = table.shape[1]
-    pos = positional_code()
-    d_model = d_tok + pos.shape[1]
+    d_tok, d_model = CROSS.d_token, CROSS.d_model
+    pos = positional_code(CROSS.frequencies, CROSS.max_len)
 
     french = nn.Parameter(torch.randn(len(fr_vocab), d_tok) * 0.5)
     w = {name: nn.Parameter(torch.randn(*shape) / math.sqrt(shape[0]))
-         for name, shape in (("w_q", (d_model, D_HEAD)), ("w_k", (d_model, D_HEAD)),
-                             ("w_v", (d_model, D_HEAD)), ("w_o", (D_HEAD, d_model)))}
+         for name, shape in (("w_q", (d_model, CROSS.d_head)), ("w_k", (d_model, CROSS.d_head)),
+                             ("w_v", (d_model, CROSS.d_head)), ("w_o", (CROSS.d_head, d_model)))}
     params = [french, *w.values()]
     opt = torch.optim.Adam(params, lr=LR)
     x_en = torch.cat([table[en_ids], pos[: en_ids.shape[1]].expand(len(pairs), -1, -1)], -1)

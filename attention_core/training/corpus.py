@@ -103,7 +103,7 @@ TRAIN_TEMPLATES: list[tuple[str, str]] = [
 ]
 
 HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
-    ("fruit", "the {f_adj} apple and the {fruit} were sliced"),
+    ("fruit", "the {f_adj<1} apple=1 and the {fruit} were sliced"),
     ("fruit", "{subj} bought {a} {fruit} with an apple"),
     ("fruit", "{subj} ate apple pie and {fruit} pie"),
     ("fruit", "the apple was {f_adj} and the {fruit} was {f_adj}"),
@@ -111,12 +111,18 @@ HELD_OUT_TEMPLATES: list[tuple[str, str]] = [
     ("tech", "apple launched new software for the {device}"),
     ("tech", "the company apple sold the {device}"),
     ("tech", "apple stock rose after the new {device}"),
-    ("animal", "the mole dug in the {p_adj} {place}"),
-    ("animal", "{a} {c_adj} {c_adj} mole roamed the {place}"),
+    ("animal", "the mole dug in the {p_adj<1} {place=1}"),
+    ("animal", "{a} {c_adj<1} {c_adj<1} mole=1 roamed the {place}"),
     ("chemistry", "the mole of {chem} has many atoms"),
     ("chemistry", "{subj} weighed a mole of carbon dioxide"),
-    ("medicine", "the doctor took a biopsy of the {s_adj} mole"),
-    ("medicine", "{a} {s_adj} mole on the skin was removed"),
+    ("medicine", "the doctor took a biopsy of the {s_adj<1} mole=1"),
+    ("medicine", "{a} {s_adj<1} mole=1 on the skin was removed"),
+    # adjectives further back than the word just before their noun: these tell an
+    # adjective head from a previous-word head (no ambiguous word in them, so the
+    # sense figures above are unchanged)
+    ("animal", "{a} {c_adj<1} and {c_adj<1} fox=1 roamed the {place}"),
+    ("fruit", "{subj} sliced {a} {f_adj<1} {f_adj<1} {fruit=1}"),
+    ("animal", "{subj} saw the {p_adj<1} {p_adj<1} {place=1}"),
 ]
 
 _SLOT = re.compile(r"^\{(\w+)(?:<(\d+))?(?:=(\d+))?(\?)?\}$|^(\w+)=(\d+)$")
@@ -136,8 +142,9 @@ class Sentence:
         return " ".join(self.tokens)
 
 
-def _fill(template: str, rng: random.Random
+def fill(template: str, rng: random.Random
           ) -> tuple[list[str], list[tuple[int, int]], list[int]]:
+    """One sentence from a template: its words, (adjective, noun) links and noun positions."""
     tokens: list[str] = []
     adjective_of: list[tuple[int, str]] = []  # (position, noun label)
     noun_at: dict[str, int] = {}
@@ -182,7 +189,7 @@ def generate(split: str = "train", per_template: int = 40, seed: int = 0) -> lis
     out: list[Sentence] = []
     for topic, template in templates:
         for _ in range(per_template):
-            tokens, links, nouns = _fill(template, rng)
+            tokens, links, nouns = fill(template, rng)
             key = tuple(tokens)
             if key in seen:
                 continue

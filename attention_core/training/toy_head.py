@@ -2,7 +2,7 @@
 
 What is learned, and from what (all from `corpus.generate("train")`):
 
-* an embedding table E (one row per word, D_MODEL numbers);
+* an embedding table E (one row per word, `TOY.d_model` numbers);
 * one head: W_Q, W_K (D_MODEL → 2), value-down W_V (D_MODEL → 2) and value-up
   W_O (2 → D_MODEL). A 2-number query/key space lets the lecture draw every
   query and key exactly, with nothing projected away.
@@ -30,12 +30,13 @@ from collections import Counter
 import torch
 from torch import Tensor
 
+from ..model import ToyConfig
+from ..vocab import Vocabulary
 from . import corpus
-from .vocab import Vocabulary
 
+TOY = ToyConfig(topics=tuple(corpus.TOPICS), ambiguous=tuple(
+    (word, tuple(senses)) for word, senses in corpus.AMBIGUOUS.items()))
 SEED = 0
-D_MODEL = 8
-D_HEAD = 2
 STEPS = 1500
 LR = 0.03
 WEIGHT_DECAY = 1e-3
@@ -114,11 +115,11 @@ def train_toy_head(seed: int = SEED, steps: int = STEPS) -> tuple[dict[str, Tens
     alone_target = topic_targets(sentences, vocab)
 
     params = {
-        "embeddings": torch.randn(len(vocab), D_MODEL) * 0.5,
-        "w_q": torch.randn(D_MODEL, D_HEAD) * 0.3,
-        "w_k": torch.randn(D_MODEL, D_HEAD) * 0.3,
-        "w_v": torch.randn(D_MODEL, D_HEAD) * 0.3,
-        "w_o": torch.randn(D_HEAD, D_MODEL) * 0.3,
+        "embeddings": torch.randn(len(vocab), TOY.d_model) * 0.5,
+        "w_q": torch.randn(TOY.d_model, TOY.d_head) * 0.3,
+        "w_k": torch.randn(TOY.d_model, TOY.d_head) * 0.3,
+        "w_v": torch.randn(TOY.d_model, TOY.d_head) * 0.3,
+        "w_o": torch.randn(TOY.d_head, TOY.d_model) * 0.3,
     }
     for p in params.values():
         p.requires_grad_(True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..model import ToyModel
 from . import corpus
-from .model import ToyModel
 
 
 @dataclass(frozen=True)
@@ -48,16 +48,6 @@ def stack_accuracy(stack, split: str = "held_out") -> list[float]:
                 for b, state in enumerate(trace.states):
                     right[b] += stack.sense_of(state[i]) == sentence.topic
     return [r / total for r in right]
-
-
-def head_report(layer) -> str:
-    """What each head of the lecture layer does, measured on held-out and training text."""
-    from .measure import measure_heads
-
-    lines = [f"lecture layer, head {h + 1} ({job}): {stats}"
-             for h, (job, stats) in enumerate(zip(layer.head_jobs, measure_heads(layer),
-                                                  strict=True))]
-    return "\n".join(lines)
 
 
 def alignment_accuracy(model, split: str = "held_out") -> float:

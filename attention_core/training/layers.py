@@ -34,27 +34,17 @@ import math
 import torch
 from torch import Tensor, nn
 
+from ..transformer import PositionalConfig, positional_code
+from ..vocab import Vocabulary
 from . import corpus
-from .train_head import encode_batch, sense_loss, topic_weights
-from .vocab import Vocabulary
+from .toy_head import encode_batch, sense_loss, topic_weights
 
+LECTURE_LAYER = PositionalConfig(depth=1, head_jobs=("sense", "adjectives", "previous word"))
+DEEP_STACK = PositionalConfig(depth=3)
 SEED = 0
-D_POS = 4
-FREQUENCIES = (1.0, 0.35)  # radians per position, one sine/cosine pair each
-N_HEADS = 3
-MAX_LEN = 12
-STACK_DEPTH = 3
-HEAD_JOBS = ("sense", "adjectives", "previous word")
 LR = 0.01
 LAYER_STEPS = 1000
 STACK_STEPS = 1200
-
-
-def positional_code(n: int = MAX_LEN) -> Tensor:
-    """(n, 2·len(FREQUENCIES)): [sin ωi, cos ωi, ...] for positions i = 0..n-1."""
-    i = torch.arange(n, dtype=torch.float32)[:, None]
-    angles = i * torch.tensor(FREQUENCIES)[None, :]  # (n, F)
-    return torch.stack([angles.sin(), angles.cos()], dim=-1).flatten(1)
 
 
 def adjective_words() -> list[str]:
@@ -115,25 +105,26 @@ class _Data:
         return sense_loss(x[..., : self.d_tok], self.topics, self.y, self.real, self.weight)
 
 
-def _new_mha(d_model: int) -> nn.MultiheadAttention:
-    return nn.MultiheadAttention(d_model, N_HEADS, bias=False, batch_first=True)
+def _new_mha(config: PositionalConfig) -> nn.MultiheadAttention:
+    return nn.MultiheadAttention(config.d_model, config.n_heads, bias=False, batch_first=True)
 
 
 def train_lecture_layer(table: Tensor, words: list[str], seed: int = SEED,
                         steps: int = LAYER_STEPS) -> dict[str, Tensor]:
     torch.manual_seed(seed)
+    config = LECTURE_LAYER
     data = _Data(table, words, seed)
-    d_model = data.d_tok + D_POS
-    positions = positional_code()
-    mha = _new_mha(d_model)
-    adjective_readout = nn.Linear(d_model, len(adjective_words()))
-    previous_readout = nn.Linear(d_model, len(words))
+    positions = positional_code(config.frequencies, config.max_len)
+    mha = _new_mha(config)
+    adjective_readout = nn.Linear(config.d_model, len(adjective_words()))
+    previous_readout = nn.Linear(config.d_model, len(words))
     params = [*mha.parameters(), *adjective_readout.parameters(),
               *previous_readout.parameters()]
     opt = torch.optim.Adam(params, lr=LR)
     for _ in range(steps):
         x = data.inputs(positions)
-        deltas = head_deltas(x, data.real, mha.in_proj_weight, mha.out_proj.weight, N_HEADS)
+        deltas = head_deltas(x, data.real, mha.in_proj_weight, mha.out_proj.weight,
+                             config.n_heads)
         sense = x + deltas[:, 0]
         adjectives = x + deltas[:, 1]
         previous = x + deltas[:, 2]
@@ -149,8 +140,8 @@ def train_lecture_layer(table: Tensor, words: list[str], seed: int = SEED,
         opt.step()
     return {
         "positions": positions.clone(),
-        "layer.in_proj_weight": mha.in_proj_weight.detach().clone(),
-        "layer.out_proj.weight": mha.out_proj.weight.detach().clone(),
+        "blocks.0.in_proj_weight": mha.in_proj_weight.detach().clone(),
+        "blocks.0.out_proj.weight": mha.out_proj.weight.detach().clone(),
         "adjective_readout.weight": adjective_readout.weight.detach().clone(),
         "adjective_readout.bias": adjective_readout.bias.detach().clone(),
         "previous_readout.weight": previous_readout.weight.detach().clone(),
@@ -161,17 +152,17 @@ def train_lecture_layer(table: Tensor, words: list[str], seed: int = SEED,
 def train_stack(table: Tensor, words: list[str], seed: int = SEED, steps: int = STACK_STEPS
                 ) -> dict[str, Tensor]:
     torch.manual_seed(seed + 1)
+    config = DEEP_STACK
     data = _Data(table, words, seed)
-    d_model = data.d_tok + D_POS
-    positions = positional_code()
-    blocks = nn.ModuleList(_new_mha(d_model) for _ in range(STACK_DEPTH))
+    positions = positional_code(config.frequencies, config.max_len)
+    blocks = nn.ModuleList(_new_mha(config) for _ in range(config.depth))
     params = list(blocks.parameters())
     opt = torch.optim.Adam(params, lr=LR)
     for _ in range(steps):
         x = data.inputs(positions)
         for mha in blocks:
             x = x + head_deltas(x, data.real, mha.in_proj_weight, mha.out_proj.weight,
-                                N_HEADS).sum(1)
+                                config.n_heads).sum(1)
         loss = data.sense(x) + 1e-4 * sum((p**2).sum() for p in params)
         opt.zero_grad()
         loss.backward()
