@@ -1,21 +1,46 @@
-"""The shared visual kit: every scene draws with these, in one colour theme."""
+"""The shared visual kit: every scene draws with these, in one colour theme.
+
+Import from here (`from scenes.kit import AttentionGrid, PANEL, ...`); each piece
+lives in the module named after what it is (see scenes/README.md for the table).
+"""
 
 from .bars import ScoreRow, WeightBars
 from .formula import attention_formula, formula
-from .grid import AttentionGrid, score_fill
-from .layout import keep_inside, overlaps, place_label, segment_markers
+from .grid import AttentionGrid, blend, score_fill
+from .heatmap import HeatLegend, MatrixHeatmap, heat_fill
+from .layout import (
+    CAPTIONS,
+    FRAME,
+    LEFT_SIDE,
+    PANEL,
+    SAFE,
+    STAGE,
+    LabelSpace,
+    Region,
+    fit_width,
+    keep_inside,
+    overlaps,
+    place_label,
+    segment_markers,
+)
+from .live import LiveNumber, LiveWeightBars, refresh
+from .moving import MovingGrid
 from .plane import EmbeddingPlane, ghost, tip_label
+from .readout import SenseReadout
 from .scene import ExplainerScene, NoParams, ParamError
+from .table import Table
 from .text import MINUS, SUB, Number, Percent, fmt, fmt_int, label
 from .theme import THEME
 from .tokens import TokenRow, WordToken
 from .vectors import MatrixBox, VectorColumn, bracket
 
 __all__ = [
-    "MINUS", "SUB", "THEME", "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "MatrixBox",
-    "NoParams",
-    "Number", "Percent",
-    "ParamError", "ScoreRow", "TokenRow", "VectorColumn", "WeightBars", "WordToken",
-    "attention_formula", "bracket", "fmt", "fmt_int", "formula", "ghost", "keep_inside", "label",
-    "overlaps", "place_label", "score_fill", "segment_markers", "tip_label",
+    "CAPTIONS", "FRAME", "LEFT_SIDE", "MINUS", "PANEL", "SAFE", "STAGE", "SUB", "THEME",
+    "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace",
+    "LiveNumber", "LiveWeightBars", "MatrixBox", "MatrixHeatmap", "MovingGrid", "NoParams",
+    "Number", "ParamError", "Percent", "Region", "ScoreRow", "SenseReadout", "Table",
+    "TokenRow", "VectorColumn", "WeightBars", "WordToken", "attention_formula", "blend",
+    "bracket", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill", "keep_inside",
+    "label", "overlaps", "place_label", "refresh", "score_fill", "segment_markers",
+    "tip_label",
 ]

@@ -20,7 +20,7 @@ from .text import MINUS, Number, label
 from .theme import THEME
 
 
-def _blend(color: str, background: str, t: float) -> str:
+def blend(color: str, background: str, t: float) -> str:
     """Mix `color` into `background` by t in [0, 1] (t=1 is the pure colour)."""
     c = np.array([int(color[i : i + 2], 16) for i in (1, 3, 5)])
     b = np.array([int(background[i : i + 2], 16) for i in (1, 3, 5)])
@@ -31,7 +31,7 @@ def _blend(color: str, background: str, t: float) -> str:
 def score_fill(value: float, scale: float) -> str:
     """Diverging tint for a score; `scale` is the |score| that gets full colour."""
     base = THEME.score_pos if value >= 0 else THEME.score_neg
-    return _blend(base, THEME.background, 0.15 + 0.85 * min(abs(value) / scale, 1.0))
+    return blend(base, THEME.background, 0.15 + 0.85 * min(abs(value) / scale, 1.0))
 
 
 class AttentionGrid(VGroup):
@@ -82,7 +82,7 @@ class AttentionGrid(VGroup):
                     box.set_fill(score_fill(v, scale), 1)
                     ink = THEME.text
                 elif show_numbers:  # weights as shaded cells with their numbers
-                    box.set_fill(_blend(THEME.weight, THEME.background, v), 1)
+                    box.set_fill(blend(THEME.weight, THEME.background, v), 1)
                     ink = THEME.background if v > 0.5 else THEME.text
                 else:  # weights as discs whose area is the weight
                     box.set_fill(THEME.background, 1)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, Square, VGroup
 
-from .grid import _blend
+from .grid import blend
 from .text import Number, label
 from .theme import THEME
 
@@ -33,7 +33,7 @@ def heat_fill(value: float, scale: float, color: str) -> str:
     """Tint of one entry: `color` for positive, muted grey-blue for negative, with
     strength (|value| / scale) ** GAMMA."""
     base = color if value >= 0 else THEME.muted
-    return _blend(base, THEME.background, min(abs(value) / (scale or 1.0), 1.0) ** GAMMA)
+    return blend(base, THEME.background, min(abs(value) / (scale or 1.0), 1.0) ** GAMMA)
 
 
 class MatrixHeatmap(VGroup):

@@ -1,13 +1,89 @@
-"""Small layout helpers: labels that do not collide and stay inside a region."""
+"""Where things go: named regions of the frame, and labels that do not collide.
+
+The frame is 14.2 x 8 Manim units (16:9). Every scene places its pieces in the
+same few regions instead of choosing its own panel centre and width clamp:
+
+* `SAFE`: the title-safe area, 5% in from every edge; no text crosses it.
+* `CAPTIONS`: a band at the bottom of `SAFE` where burned-in captions go;
+  scenes keep it clear (`STAGE` is `SAFE` above it).
+* `LEFT` and `PANEL`: the main picture on the left and a text panel on the
+  right, the split most clips use (a plane or grid beside its numbers).
+
+`fit_width(m)` shrinks a mobject that would run past a region's width (the
+frame's safe width by default) and never enlarges it.
+
+Labels beside dots and arrow tips must not sit on one another or on lines:
+a `LabelSpace` remembers what is already placed in a region and finds each new
+label a free spot (`place`), so a scene never carries that list itself.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
-from manim import DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Mobject
+from manim import DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Mobject, Square
 
 _CANDIDATES = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
+
+
+@dataclass(frozen=True)
+class Region:
+    """An axis-aligned part of the frame, in Manim units."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+
+    @property
+    def width(self) -> float:
+        return self.right - self.left
+
+    @property
+    def height(self) -> float:
+        return self.top - self.bottom
+
+    @property
+    def x(self) -> float:
+        return (self.left + self.right) / 2
+
+    @property
+    def y(self) -> float:
+        return (self.bottom + self.top) / 2
+
+    @property
+    def center(self) -> np.ndarray:
+        return np.array([self.x, self.y, 0.0])
+
+    def fit(self, m: Mobject) -> Mobject:
+        """Shrink `m` (never enlarge) until it fits this region's width and height."""
+        fit_width(m, self.width)
+        if m.height > self.height:
+            m.scale_to_fit_height(self.height)
+        return m
+
+    def holds(self, m: Mobject, tolerance: float = 1e-6) -> bool:
+        return (m.get_left()[0] >= self.left - tolerance
+                and m.get_right()[0] <= self.right + tolerance
+                and m.get_bottom()[1] >= self.bottom - tolerance
+                and m.get_top()[1] <= self.top + tolerance)
+
+
+FRAME = Region(-64 / 9, 64 / 9, -4.0, 4.0)
+SAFE = Region(FRAME.left * 0.9, FRAME.right * 0.9, FRAME.bottom * 0.9, FRAME.top * 0.9)
+CAPTIONS = Region(SAFE.left, SAFE.right, SAFE.bottom, SAFE.bottom + 0.75)
+STAGE = Region(SAFE.left, SAFE.right, CAPTIONS.top, SAFE.top)
+LEFT_SIDE = Region(SAFE.left, -0.2, STAGE.bottom, STAGE.top)
+PANEL = Region(0.6, SAFE.right, STAGE.bottom, STAGE.top)
+
+
+def fit_width(m: Mobject, width: float = SAFE.width) -> Mobject:
+    """Shrink `m` to `width` if it is wider (a long sentence, a wide row of numbers)."""
+    if m.width > width:
+        m.scale_to_fit_width(width)
+    return m
 
 
 def _box(m: Mobject, pad: float = 0.04) -> tuple[float, float, float, float]:
@@ -54,9 +130,37 @@ def place_label(tag: Mobject, anchor: np.ndarray, placed: Sequence[Mobject],
 
 def segment_markers(start: np.ndarray, end: np.ndarray, n: int = 12, size: float = 0.14
                     ) -> list[Mobject]:
-    """Small invisible squares along a segment: pass them to `place_label` to keep
-    labels off a line (a line's bounding box would block far too much)."""
-    from manim import Square
-
+    """Small invisible squares along a segment: obstacles that keep labels off a line
+    (a line's bounding box would block far too much)."""
     return [Square(size, stroke_width=0, fill_opacity=0).move_to(start + (end - start) * t)
             for t in np.linspace(0, 1, n)]
+
+
+class LabelSpace:
+    """The labels, dots and lines already in a region, so a new label finds a free spot.
+
+    `avoid` adds obstacles, `avoid_line` keeps labels off a segment (an arrow
+    drawn now or later), `place` positions a label clear of everything and
+    remembers it, `forget` frees the room of a label that is going away.
+    """
+
+    def __init__(self, bounds: Mobject | None = None):
+        self.bounds = bounds
+        self.obstacles: list[Mobject] = []
+
+    def avoid(self, *mobjects: Mobject) -> None:
+        self.obstacles.extend(mobjects)
+
+    def avoid_line(self, start: np.ndarray, end: np.ndarray, n: int = 12) -> None:
+        self.obstacles.extend(segment_markers(np.asarray(start), np.asarray(end), n))
+
+    def forget(self, *mobjects: Mobject) -> None:
+        gone = {id(m) for m in mobjects}
+        self.obstacles = [m for m in self.obstacles if id(m) not in gone]
+
+    def place(self, tag: Mobject, anchor: np.ndarray, preferred: np.ndarray = UR,
+              buff: float = 0.08) -> Mobject:
+        place_label(tag, anchor, self.obstacles, bounds=self.bounds, preferred=preferred,
+                    buff=buff)
+        self.obstacles.append(tag)
+        return tag

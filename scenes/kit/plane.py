@@ -27,7 +27,7 @@ from manim import (
     VGroup,
 )
 
-from .layout import keep_inside, place_label
+from .layout import LabelSpace, keep_inside, place_label
 from .text import label
 from .theme import THEME
 
@@ -53,6 +53,9 @@ class EmbeddingPlane(VGroup):
         )
         self.add(self.reference)
         self.x_range, self.y_range = tuple(x_range), tuple(y_range)
+        # every label drawn on this plane (word names, sense names, arrow tags) keeps
+        # clear of the others and of the arrows announced with `labels.avoid_line`
+        self.labels = LabelSpace(bounds=self.reference)
 
     def p(self, xy: Sequence[float]) -> np.ndarray:
         """Scene point of plane coordinates (x, y)."""
@@ -68,10 +71,12 @@ class EmbeddingPlane(VGroup):
         return Arrow(self.p(start), self.p(to), buff=0, color=color, stroke_width=width,
                      max_tip_length_to_length_ratio=0.12, max_stroke_width_to_length_ratio=8)
 
-    def tip_label(self, arrow: Arrow, text: str, color: str, placed: list[Mobject],
-                  size: float | None = None) -> VGroup:
-        """`tip_label` kept inside this plane."""
-        return tip_label(arrow, text, color, size, placed, bounds=self.reference)
+    def tip_label(self, arrow: Arrow, text: str, color: str,
+                  placed: list[Mobject] | None = None, size: float | None = None) -> VGroup:
+        """`tip_label` kept inside this plane, clear of its other labels (`self.labels`)."""
+        if placed is not None:
+            return tip_label(arrow, text, color, size, placed, bounds=self.reference)
+        return tip_label(arrow, text, color, size, space=self.labels)
 
     def dot(self, xy: Sequence[float], color: str, radius: float = 0.05) -> Dot:
         return Dot(self.p(xy), radius=radius, color=color)
@@ -102,18 +107,17 @@ class EmbeddingPlane(VGroup):
         side = (UP if d[1] > 0 else DOWN) if vertical else (RIGHT if d[0] > 0 else LEFT)
         tag.next_to(self.p(end), side, buff=0.1)
         keep_inside(tag, self.reference)
+        self.labels.avoid(tag)
         return VGroup(ray, tag)
 
     def word_points(self, words: Sequence[str], coords: np.ndarray, color_of,
                     avoid: Sequence[Mobject] = ()) -> VGroup:
         """Dots for words, each labelled where it collides with no other label or dot."""
         dots = [self.dot(xy, color_of(w)) for w, xy in zip(words, coords, strict=True)]
-        placed: list[Mobject] = list(avoid) + dots
+        self.labels.avoid(*avoid, *dots)
         group = VGroup()
         for word, dot in zip(words, dots, strict=True):
-            tag = label(word, THEME.tiny, color_of(word))
-            place_label(tag, dot.get_center(), placed, bounds=self.reference)
-            placed.append(tag)
+            tag = self.labels.place(label(word, THEME.tiny, color_of(word)), dot.get_center())
             mark = VGroup(dot, tag)
             gap = np.linalg.norm(_nearest_point(tag, dot.get_center()) - dot.get_center())
             if gap > 0.18:  # pushed away by a crowd: a leader line says whose label it is
@@ -147,20 +151,24 @@ def ghost(mobject: Mobject, opacity: float = 0.3) -> Mobject:
 
 
 def tip_label(arrow: Arrow, text: str, color: str, size: float | None = None,
-              placed: list[Mobject] | None = None, bounds: Mobject | None = None) -> VGroup:
-    """A label just beyond an arrow's tip (along its direction), clear of `placed`
-    labels and inside `bounds`; a thin leader line joins it to the tip when a crowd
-    pushed it away."""
+              placed: list[Mobject] | None = None, bounds: Mobject | None = None,
+              space: LabelSpace | None = None) -> VGroup:
+    """A label just beyond an arrow's tip (along its direction), clear of what `space`
+    (or the `placed` list) holds and inside its bounds; a thin leader line joins it to
+    the tip when a crowd pushed it away."""
     tag = label(text, size or THEME.small, color)
     heading = arrow.get_end() - arrow.get_start()
     heading = heading / (np.linalg.norm(heading) or 1.0)
     preferred = np.sign(np.round(heading * 1.3))  # snapped to one of eight directions
     if not preferred.any():
         preferred = UP + RIGHT
-    place_label(tag, arrow.get_end(), placed or [], bounds=bounds, preferred=preferred,
-                buff=0.14)
-    if placed is not None:
-        placed.append(tag)
+    if space is not None:
+        space.place(tag, arrow.get_end(), preferred=preferred, buff=0.14)
+    else:
+        place_label(tag, arrow.get_end(), placed or [], bounds=bounds, preferred=preferred,
+                    buff=0.14)
+        if placed is not None:
+            placed.append(tag)
     group = VGroup(tag)
     near = _nearest_point(tag, arrow.get_end())
     if np.linalg.norm(near - arrow.get_end()) > 0.3:
