@@ -12,7 +12,7 @@ import reference
 from attention_core.training.translation import generate_pairs
 from scene_harness import find, run_scene
 from scenes.cross_attention import AlignmentLines, CrossAttention
-from scenes.kit import AttentionGrid, Number, TokenRow
+from scenes.kit import THEME, AttentionGrid, Number, TokenRow
 from scenes.kit.table import Table
 
 P = CrossAttention.params
@@ -107,7 +107,8 @@ def test_the_marked_cells_and_links_are_each_words_strongest_key(run, refs, mome
     (grid,) = find(mobjects, AttentionGrid)
     (links,) = find(mobjects, AlignmentLines)
     boxes = find(mobjects, SurroundingRectangle)
-    bright = [m for m in find(mobjects, Line) if m.get_stroke_opacity() > 0.999]
+    bright = [m for m in find(mobjects, Line)  # the marked links, drawn over in query colour
+              if m.get_stroke_color().to_hex().upper() == THEME.query.upper()]
     assert len(boxes) == len(bright) == len(crossings)
     for f_word, e_word in crossings:
         i, j = ref.french.index(f_word), ref.english.index(e_word)

