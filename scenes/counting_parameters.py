@@ -36,7 +36,6 @@ class MatrixCard(VGroup):
 
     def __init__(self, tex: str, role: str, rows: int, cols: int, count: int, color: str):
         super().__init__()
-        self.rows, self.cols, self.count = rows, cols, count
         body = VGroup(formula(tex, size=THEME.heading, colors={tex: color}),
                       label(role, THEME.tiny, color),
                       label(f"{fmt_int(rows)} \u00d7 {fmt_int(cols)}", THEME.small),
@@ -53,7 +52,7 @@ class CountingParameters(ExplainerScene):
     key_moments = ("sizes", "per_head", "all_layers", "share", "toy")
 
     def construct(self) -> None:
-        self.count = c = count_parameters(**GPT3)
+        c = count_parameters(**GPT3)
         title = label("Counting attention parameters: GPT-3", THEME.heading)
         title.to_edge(UP, buff=0.25)
         sizes = VGroup(*[VGroup(label(name, THEME.small, THEME.muted),
@@ -146,7 +145,6 @@ class CountingParameters(ExplainerScene):
                          fill_color=THEME.highlight, fill_opacity=0.85)
         part.align_to(frame, LEFT).align_to(frame, DOWN)
         self.share_bar = VGroup(frame, part)
-        self.share_bar.fraction = fraction
         left = label(f"attention: {fraction:.1%}, about a third", THEME.small, THEME.highlight)
         left.next_to(part, DOWN, buff=0.15).align_to(part, LEFT)
         right = label(f"all of GPT-3: {fmt_int(total)}", THEME.small, THEME.muted)
@@ -166,7 +164,6 @@ class CountingParameters(ExplainerScene):
         toy = count_parameters(model.d_model, h.w_q.shape[1], 1, 1)
         stored = sum(int(t.numel()) for t in (h.w_q, h.w_k, h.w_v, h.w_o))
         assert stored == toy.total, "the toy head's tensors disagree with count_parameters"
-        self.toy = toy
         line = VGroup(label("our toy model, one head:", THEME.small, THEME.muted),
                       label(f"4 matrices of {toy.d_model} \u00d7 {toy.d_head} = "
                             f"{fmt_int(toy.total)} parameters", THEME.small),

@@ -80,7 +80,6 @@ class AlignmentLines(VGroup):
                 w = float(self.weights[i, j])
                 line = Line(fr.get_top(), en.get_bottom(), color=THEME.weight,
                             stroke_width=0.5 + 6 * w, stroke_opacity=w)
-                line.weight = w
                 row.append(line)
                 links.add(line)
             self.lines.append(row)
@@ -233,12 +232,12 @@ class CrossAttention(ExplainerScene):
         probs = self.model.source_word_probabilities(trace.delta[i])
         top = probs.topk(p.top)
         vocab = self.model.toy.vocab
-        self.readout = [(vocab[int(j)], float(v)) for v, j in zip(top.values, top.indices,
-                                                                   strict=True)]
+        readout = [(vocab[int(j)], float(v))
+                   for v, j in zip(top.values, top.indices, strict=True)]
         rows = [[label("English word", THEME.tiny, THEME.muted),
                  label("probability", THEME.tiny, THEME.muted)]]
         rows += [[label(w, THEME.small), Number(v, 3, THEME.small, THEME.output)]
-                 for w, v in self.readout]
+                 for w, v in readout]
         table = Table(rows, pitch=0.4, col_gap=0.6, align=["left", "right"])
         head = VGroup(label(f"\u0394E of \u201c{p.focus}\u201d (its weighted values)",
                             THEME.small, THEME.output),
@@ -248,7 +247,7 @@ class CrossAttention(ExplainerScene):
         if self.delta_panel.width > DIAGRAM_WIDTH:
             self.delta_panel.scale_to_fit_width(DIAGRAM_WIDTH)
         self.delta_panel.next_to(self.diagram, DOWN, buff=0.45).set_x(DIAGRAM_X)
-        word, share = self.readout[0]
+        word, share = readout[0]
         box = SurroundingRectangle(self.diagram.french[i], color=THEME.output, buff=0.05)
         self.narrate(f"What {p.focus} receives is its \u0394E, the weighted sum of the values. "
                      f"Read against every English embedding, it names \u201c{word}\u201d: "
@@ -265,16 +264,15 @@ class CrossAttention(ExplainerScene):
     def second_pair(self) -> None:
         en, _ = self.params.pairs[1]
         held = {" ".join(pair.english) for pair in generate_pairs("held_out")}
-        self.held_out = en in held
-        self.accuracy = alignment_accuracy(self.model, "held_out")
+        accuracy = alignment_accuracy(self.model, "held_out")
         n_pairs = len(held)
-        kind = "never seen in training" if self.held_out else "from the training pairs"
+        kind = "never seen in training" if en in held else "from the training pairs"
         self.narrate(f"Another pair, {kind}.")
         self.play(FadeOut(VGroup(self.grid, self.grid_tag, self.sums, self.diagram, self.marks,
                                  self.delta_panel, self.delta_box)), run_time=0.8)
         self.show_pair(1)
         score = VGroup(label(f"this pair was {kind}", THEME.small, THEME.muted),
-                       label(f"all {n_pairs} held-out pairs: {fmt(100 * self.accuracy, 0)}% "
+                       label(f"all {n_pairs} held-out pairs: {fmt(100 * accuracy, 0)}% "
                              "of French", THEME.small),
                        label("words attend most to their source word", THEME.small))
         score.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -283,7 +281,7 @@ class CrossAttention(ExplainerScene):
         score.next_to(self.diagram, DOWN, buff=0.5).set_x(DIAGRAM_X)
         self.play(FadeIn(score))
         self.moment("second_pair")
-        self.narrate(f"Across all {n_pairs} held-out pairs, {fmt(100 * self.accuracy, 0)}% of "
+        self.narrate(f"Across all {n_pairs} held-out pairs, {fmt(100 * accuracy, 0)}% of "
                      "French words put their largest weight on the English word they translate.")
         self.settle()
         self.score = score

@@ -205,31 +205,27 @@ class GoingDeeper(ExplainerScene):
         j = second.position(p.second_focus)
         second_probs = np.stack([stack.sense_probabilities(s[j]).numpy()
                                  for s in second.states])
-        self.accuracy = stack_accuracy(stack)
+        accuracy = stack_accuracy(stack)
         rows = [(f"{p.focus}: {s}", THEME.sense(s), probs[:, topics.index(s)]) for s in senses]
         extra = [(f"{p.second_focus}: {p.second_sense}", THEME.sense(p.second_sense),
                   second_probs[:, topics.index(p.second_sense)])]
-        return SenseTable(rows, extra, self.accuracy, len(self.trace.states))
+        return SenseTable(rows, extra, accuracy, len(self.trace.states))
 
 
 class SenseTable(Table):
-    """Sense probabilities per state (input E, then after each block), column by column.
-
-    `.probabilities[row]` are the numbers in each row; `.accuracy` the last row."""
+    """Sense probabilities per state (input E, then after each block), column by column,
+    and the held-out accuracy per state in the last row; `cells[row][column]` as in Table."""
 
     def __init__(self, rows, extra, accuracy: list[float], n_states: int):
         header = [label("reads as", THEME.tiny, THEME.muted),
                   label("E", THEME.tiny, THEME.embedding)]
         header += [label(f"block {b}", THEME.tiny, THEME.output) for b in range(1, n_states)]
         cells = [header]
-        self.probabilities = []
         for name, color, values in list(rows) + list(extra):
             cells.append([label(name, THEME.small, color)]
                          + [Number(float(v), 2, THEME.small) for v in values])
-            self.probabilities.append(np.asarray(values))
         cells.append([label("accuracy, held-out", THEME.small, THEME.muted)]
                      + [Percent(a, THEME.small, THEME.muted) for a in accuracy])
-        self.accuracy = list(accuracy)
         super().__init__(cells, pitch=0.46, col_gap=0.3,
                          align=["left"] + ["right"] * n_states)
         self.header = self.rows[0]

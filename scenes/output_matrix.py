@@ -102,7 +102,7 @@ class OutputMatrix(ExplainerScene):
         up = MatrixHeatmap(self.w_up, THEME.value, cell=0.25, scale=self.heat_scale)
         product = torch.from_numpy(self.w_down) @ torch.from_numpy(self.w_up)
         self.product = MatrixHeatmap(product.numpy(), THEME.value, cell=0.25)
-        self.ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in self.mha.heads]
+        ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in self.mha.heads]
         row = VGroup(down, label("\u00b7", THEME.heading, THEME.muted), up,
                      label("=", THEME.heading, THEME.muted), self.product)
         row.arrange(RIGHT, buff=0.3).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
@@ -119,9 +119,9 @@ class OutputMatrix(ExplainerScene):
         legend.arrange(DOWN, buff=0.1).next_to(VGroup(down, up), DOWN, buff=0.35)
         p_legend = HeatLegend(self.product.color_scale, THEME.value, width=1.6)
         p_legend.next_to(self.product.shape_label, DOWN, buff=0.2)
-        rank = VGroup(label(f"rank = {self.ranks[p.head]}", THEME.body, THEME.highlight),
+        rank = VGroup(label(f"rank = {ranks[p.head]}", THEME.body, THEME.highlight),
                       label(f"(torch.linalg.matrix_rank; heads: "
-                            f"{', '.join(map(str, self.ranks))})", THEME.tiny, THEME.muted))
+                            f"{', '.join(map(str, ranks))})", THEME.tiny, THEME.muted))
         rank.arrange(DOWN, buff=0.08).next_to(p_legend, DOWN, buff=0.25)
         self.value_map = VGroup(row, names, legend, p_legend, rank)
         self.product_group = VGroup(row[3], self.product, names[2], p_legend, rank)
@@ -134,7 +134,7 @@ class OutputMatrix(ExplainerScene):
         self.play(FadeIn(row[1]), FadeIn(up), FadeIn(names[1]), FadeIn(legend), run_time=1)
         self.settle()
         self.narrate(f"Their product is a {d} \u00d7 {d} map, but everything passes through "
-                     f"{d_h} numbers: its rank is {self.ranks[p.head]}, a low-rank map.")
+                     f"{d_h} numbers: its rank is {ranks[p.head]}, a low-rank map.")
         self.play(FadeIn(row[3]), FadeIn(self.product), FadeIn(names[2]), FadeIn(p_legend),
                   run_time=1.2)
         self.play(FadeIn(rank, shift=UP * 0.1), run_time=0.8)
@@ -143,26 +143,26 @@ class OutputMatrix(ExplainerScene):
         d, d_h = self.layer.d_model, self.w_down.shape[1]
         toy = count_parameters(d, d_h, self.mha.n_heads, 1)
         gpt = count_parameters(**GPT3)
-        self.toy_counts = (toy.value_down + toy.value_up, d * d)
-        self.gpt_counts = (gpt.value_down + gpt.value_up, gpt.d_model**2)
+        toy_counts = (toy.value_down + toy.value_up, d * d)
+        gpt_counts = (gpt.value_down + gpt.value_up, gpt.d_model**2)
         rows = VGroup(
             label("numbers to learn per head", THEME.small, THEME.muted),
             label(f"one {d} \u00d7 {d} map: {fmt_int(d * d)}", THEME.small),
-            label(f"down + up: {d}\u00b7{d_h} + {d_h}\u00b7{d} = {fmt_int(self.toy_counts[0])}",
+            label(f"down + up: {d}\u00b7{d_h} + {d_h}\u00b7{d} = {fmt_int(toy_counts[0])}",
                   THEME.small, THEME.value),
             label(f"GPT-3: d_model {fmt_int(gpt.d_model)},", THEME.small, THEME.muted),
             label(f"d_head {fmt_int(gpt.d_head)}", THEME.small, THEME.muted),
             label(f"one map: {fmt_int(gpt.d_model**2)}", THEME.small),
-            label(f"down + up: {fmt_int(self.gpt_counts[0])}", THEME.small, THEME.value),
-            label(f"{self.gpt_counts[1] / self.gpt_counts[0]:.0f}\u00d7 fewer", THEME.body,
+            label(f"down + up: {fmt_int(gpt_counts[0])}", THEME.small, THEME.value),
+            label(f"{gpt_counts[1] / gpt_counts[0]:.0f}\u00d7 fewer", THEME.body,
                   THEME.highlight))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         rows[3:].shift(DOWN * 0.25)
         rows.next_to(self.product, RIGHT, buff=0.5).set_y(0)
         self.saving_panel = rows
-        self.narrate(f"It also saves parameters: {fmt_int(self.toy_counts[0])} numbers instead "
-                     f"of {fmt_int(self.toy_counts[1])} here; in GPT-3, "
-                     f"{fmt_int(self.gpt_counts[0])} instead of {fmt_int(self.gpt_counts[1])}.")
+        self.narrate(f"It also saves parameters: {fmt_int(toy_counts[0])} numbers instead "
+                     f"of {fmt_int(toy_counts[1])} here; in GPT-3, "
+                     f"{fmt_int(gpt_counts[0])} instead of {fmt_int(gpt_counts[1])}.")
         self.play(FadeIn(rows, lag_ratio=0.15), run_time=2)
 
     def one_value(self) -> None:
@@ -219,7 +219,7 @@ class OutputMatrix(ExplainerScene):
                                  row_breaks=breaks)
         torch_w = self.layer.modules[0].out_proj.weight.detach().T
         self.torch_w = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=0.25, scale=self.heat_scale)
-        self.same = bool(torch.equal(mha.output_matrix, torch_w))
+        same = bool(torch.equal(mha.output_matrix, torch_w))
         pair = VGroup(self.w_o, label("=", THEME.heading, THEME.muted), self.torch_w)
         pair.arrange(RIGHT, buff=0.5).move_to(DOWN * 0.3)
         w_name = VGroup(formula("W_O", size=THEME.body),
@@ -231,8 +231,8 @@ class OutputMatrix(ExplainerScene):
         heads = VGroup(*[label(f"head {h + 1}", THEME.tiny, THEME.muted).next_to(
             self.w_o.rows_group(d_h * h, d_h * (h + 1)), LEFT, buff=0.15)
             for h in range(mha.n_heads)])
-        check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {self.same}", THEME.small,
-                      THEME.output if self.same else THEME.value)
+        check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {same}", THEME.small,
+                      THEME.output if same else THEME.value)
         check.next_to(pair, DOWN, buff=0.3)
         legend = HeatLegend(self.heat_scale, THEME.value, width=1.6)
         legend.next_to(check, DOWN, buff=0.25)
@@ -259,7 +259,7 @@ class OutputMatrix(ExplainerScene):
         cat = torch.cat(mixed)
         result = cat @ mha.output_matrix
         total = torch.stack([h.delta[i] for h in heads]).sum(0)
-        self.max_gap = float((result - total).abs().max())
+        max_gap = float((result - total).abs().max())
         tags, w_name = self.stack_parts[0], self.stack_parts[1]
         cell = self.w_o.cell(0, 0).height
         d_h = mha.heads[0].w_o.shape[0]
@@ -291,7 +291,7 @@ class OutputMatrix(ExplainerScene):
         shift = RIGHT * -VGroup(tag_targets, new).get_center()[0]
         new.shift(shift)
         tag_targets.shift(shift)
-        gap = label(f"largest difference: {self.max_gap:.0e} (float rounding)", THEME.tiny,
+        gap = label(f"largest difference: {max_gap:.0e} (float rounding)", THEME.tiny,
                     THEME.muted)
         gap.next_to(VGroup(self.result_col, self.total_col), DOWN, buff=0.25)
 

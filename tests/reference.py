@@ -159,3 +159,32 @@ def cross_forward(english: str, french: str) -> CrossRef:
     q, k, v = x_fr @ t["w_q"], x_en @ t["w_k"], x_en @ t["w_v"]
     scores, weights = attention(q, k)
     return CrossRef(q, k, v, scores, weights, weights @ v @ t["w_o"], en, fr)
+
+
+def sense_plane(a: str, b: str) -> np.ndarray:
+    """(8, 2): the plane of topic words a and b, as the scenes draw it. D = [E_a E_b] made
+    orthonormal symmetrically, D (DᵀD)^(-1/2) (Löwdin), so neither sense is privileged."""
+    d = np.stack([embed(a), embed(b)], axis=1)
+    evals, evecs = np.linalg.eigh(d.T @ d)
+    return d @ evecs @ np.diag(evals ** -0.5) @ evecs.T
+
+
+@dataclass(frozen=True)
+class HeadMaps:
+    """One head's value map of a positional model, factored as the lecture counts it."""
+
+    value_down: np.ndarray  # (d_model, d_head)  v = x W_V↓
+    value_up: np.ndarray  # (d_head, d_model)  this head's rows of W_O
+
+
+def head_maps(name: str, block: int = 0) -> list[HeadMaps]:
+    """W_V↓ and W_V↑ of every head of `block`, cut from torch's layout: in_proj rows
+    [2d, 3d) are the values' output features (head h owns rows h·d_h …), out_proj's
+    columns take the concatenated heads, so W_O = out_projᵀ and head h owns its rows."""
+    t, meta = stored(name)
+    in_proj, out_proj = t[f"blocks.{block}.in_proj_weight"], t[f"blocks.{block}.out_proj.weight"]
+    d = in_proj.shape[1]
+    dh = d // meta["config"]["n_heads"]
+    w_v, w_o = in_proj[2 * d:].T, out_proj.T
+    return [HeadMaps(w_v[:, h * dh:(h + 1) * dh], w_o[h * dh:(h + 1) * dh])
+            for h in range(meta["config"]["n_heads"])]

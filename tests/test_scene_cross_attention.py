@@ -1,16 +1,22 @@
-"""What the cross-attention scene shows is what the shipped cross head computes."""
+"""The cross-attention scene against the cross head recomputed in float64
+(tests/reference.py `cross_forward`: French queries over English keys and values), cell by
+cell and link by link, and its held-out claim against the corpus of sentence pairs."""
+
+import re
 
 import numpy as np
 import pytest
-import torch
+from manim import Line, SurroundingRectangle, Text
 
-from attention_core.cross import load_cross
+import reference
 from attention_core.training.translation import generate_pairs
-from scene_harness import assert_close, find, run_scene, visible_texts
-from scenes.cross_attention import AlignmentLines, CrossAttention, CrossParams
-from scenes.kit import AttentionGrid, Number, fmt
+from scene_harness import find, run_scene
+from scenes.cross_attention import AlignmentLines, CrossAttention
+from scenes.kit import THEME, AttentionGrid, Number, TokenRow
+from scenes.kit.table import Table
 
-P = CrossParams()
+P = CrossAttention.params
+TOL = {"rtol": 1e-5, "atol": 1e-6}  # float32 core against float64 reference
 
 
 @pytest.fixture(scope="module")
@@ -19,85 +25,147 @@ def run():
 
 
 @pytest.fixture(scope="module")
-def traces():
-    model = load_cross()
-    return model, [model.run(en, fr) for en, fr in P.pairs]
+def refs():
+    return [reference.cross_forward(en, fr) for en, fr in P.pairs]
 
 
-def recomputed(trace):
-    """softmax(Q Kᵀ / √d_k) from the trace's own queries and keys, no mask."""
-    d_k = trace.queries.shape[1]
-    return torch.softmax(trace.queries @ trace.keys.T / d_k ** 0.5, dim=-1)
+def shown(mobjects):
+    return [t for t in find(mobjects, Text) if t.get_fill_opacity() > 0.01]
 
 
-def test_self_and_cross_are_contrasted(run):
-    texts = visible_texts(run.at("self_vs_cross"))
-    assert "self-attention" in texts and "cross-attention" in texts
-    assert texts.count("Q") == 2 and texts.count("K") == 2 and texts.count("V") == 2
+def named(mobjects, text):
+    (found,) = [t for t in shown(mobjects) if t.original_text == text]
+    return found
+
+
+def test_self_takes_q_k_v_from_one_sentence_cross_splits_them(run, refs):
+    mobjects = run.at("self_vs_cross")
+    texts = shown(mobjects)
+    self_box, cross_box = sorted((t for t in texts if t.original_text == "attention"),
+                                 key=lambda t: t.get_x())
+    for heading, box in (("self-attention", self_box), ("cross-attention", cross_box)):
+        title = named(mobjects, heading)
+        assert title.get_y() > box.get_y() and abs(title.get_x() - box.get_x()) < 1.5
+    for role in "QKV":
+        left, right = sorted((t for t in texts if t.original_text == role),
+                             key=lambda t: t.get_x())
+        assert left.get_y() < self_box.get_y()  # self: all three from the sentence below
+        above = right.get_y() > cross_box.get_y()  # cross: K, V from above, Q from below
+        assert above == (role in "KV")
+    rows = find(mobjects, TokenRow)
+    (alone,) = [r for r in rows if abs(r.get_x() - self_box.get_x()) < 1e-6]
+    assert alone.words == refs[0].english and alone.get_y() < self_box.get_y()
+    above, below = sorted((r for r in rows if abs(r.get_x() - cross_box.get_x()) < 1e-6),
+                          key=lambda r: -r.get_y())
+    assert above.words == refs[0].english and below.words == refs[0].french
+    assert above.get_y() > cross_box.get_y() > below.get_y()
 
 
 @pytest.mark.parametrize("moment, k", [("pattern", 0), ("second_pair", 1)])
-def test_pattern_rows_are_french_columns_english(run, traces, moment, k):
-    _, ts = traces
-    trace = ts[k]
+def test_pattern_rows_are_french_queries_columns_english_keys(run, refs, moment, k):
+    ref = refs[k]
     (grid,) = find(run.at(moment), AttentionGrid)
     assert grid.kind == "weights"
-    assert grid.rows == trace.target_tokens and grid.cols == trace.source_tokens
+    assert grid.rows == ref.french and grid.cols == ref.english
     assert grid.mask.all(), "cross-attention has no mask"
-    assert_close(grid.values, recomputed(trace), atol=1e-5)
-    assert_close(grid.values.sum(1), np.ones(len(trace.target_tokens)), atol=1e-5)
-    (lines,) = find(run.at(moment), AlignmentLines)
-    shown = np.array([[line.weight for line in row] for row in lines.lines])
-    assert_close(shown, trace.weights)
-    opacities = np.array([[line.get_stroke_opacity() for line in row] for row in lines.lines])
-    assert_close(opacities, trace.weights, atol=1e-6)
+    for i, name in enumerate(grid.row_labels):
+        assert name.original_text == ref.french[i]
+        assert name.get_y() == pytest.approx(grid.cell(i, 0).get_y(), abs=1e-6)
+    for i in range(len(ref.french)):
+        for j in range(len(ref.english)):
+            number = grid.numbers[i][j]
+            np.testing.assert_allclose(number.get_center(), grid.cell(i, j).get_center(),
+                                       atol=1e-6)
+            np.testing.assert_allclose(number.value, ref.weights[i, j], **TOL)
+    right = grid.cells.get_right()[0]
+    for i in range(len(ref.french)):  # Σ = 1.00 beside each French row
+        (total,) = [n for n in find(run.at(moment), Number)
+                    if right < n.get_left()[0] < right + 1.5
+                    and abs(n.get_y() - grid.cell(i, 0).get_y()) < 0.1]
+        np.testing.assert_allclose(total.value, ref.weights[i].sum(), **TOL)
 
 
-def test_the_crossing_is_where_the_weights_are(run, traces):
-    _, (trace, _) = traces
-    fr, en = trace.target_tokens, trace.source_tokens
-    texts = visible_texts(run.at("crossing"))
-    (grid,) = find(run.at("crossing"), AttentionGrid)
-    for f_word, e_word in P.crossings[0]:
-        i, j = fr.index(f_word), en.index(e_word)
-        assert int(trace.weights[i].argmax()) == j  # the row's strongest key
-        assert grid.numbers[i][j].text == fmt(float(trace.weights[i, j]))
-    # the crossing: the noun comes later in French but earlier-ordered adjective in English
-    (n_fr, n_en), (a_fr, a_en) = P.crossings[0]
-    assert (fr.index(n_fr) < fr.index(a_fr)) != (en.index(n_en) < en.index(a_en))
-    assert "rows: French (queries)" in texts
+@pytest.mark.parametrize("moment, k", [("pattern", 0), ("second_pair", 1)])
+def test_links_join_each_french_word_to_each_english_word_by_weight(run, refs, moment, k):
+    ref = refs[k]
+    (links,) = find(run.at(moment), AlignmentLines)
+    fr, en = links.french.tokens, links.english.tokens
+    assert [t.word for t in fr] == ref.french and [t.word for t in en] == ref.english
+    for i in range(len(ref.french)):
+        for j in range(len(ref.english)):
+            line, w = links.lines[i][j], ref.weights[i, j]
+            np.testing.assert_allclose(line.get_start(), fr[i].get_top(), atol=1e-6)
+            np.testing.assert_allclose(line.get_end(), en[j].get_bottom(), atol=1e-6)
+            np.testing.assert_allclose(line.get_stroke_opacity(), w, **TOL)
+            np.testing.assert_allclose(line.get_stroke_width(), 0.5 + 6 * w, rtol=1e-5)
 
 
-def test_delta_names_the_source_word(run, traces):
-    model, (trace, _) = traces
-    i = trace.target_tokens.index(P.focus)
-    delta = trace.weights[i] @ trace.values @ model.head.w_o  # ΔE rebuilt from the pieces
-    assert_close(delta, trace.delta[i], atol=1e-5)
-    probs = torch.softmax(delta[: model.toy.d_model] @ model.toy.table.T, dim=-1)
-    best = int(probs.argmax())
-    assert model.toy.vocab[best] == "apple"
-    texts = visible_texts(run.at("delta"))
-    assert "apple" in texts
-    shown = [n for n in find(run.at("delta"), Number) if n.decimals == 3]
-    assert any(abs(n.value - float(probs[best])) < 1e-6 and n.text == fmt(float(probs[best]), 3)
-               for n in shown)
+@pytest.mark.parametrize("moment, k", [("crossing", 0), ("second_pair", 1)])
+def test_the_marked_cells_and_links_are_each_words_strongest_key(run, refs, moment, k):
+    ref, crossings = refs[k], P.crossings[k]
+    mobjects = run.at(moment)
+    (grid,) = find(mobjects, AttentionGrid)
+    (links,) = find(mobjects, AlignmentLines)
+    boxes = find(mobjects, SurroundingRectangle)
+    bright = [m for m in find(mobjects, Line)  # the marked links, drawn over in query colour
+              if m.get_stroke_color().to_hex().upper() == THEME.query.upper()]
+    assert len(boxes) == len(bright) == len(crossings)
+    for f_word, e_word in crossings:
+        i, j = ref.french.index(f_word), ref.english.index(e_word)
+        assert int(ref.weights[i].argmax()) == j  # the row's strongest key is its source
+        assert any(np.allclose(b.get_center(), grid.cell(i, j).get_center(), atol=1e-6)
+                   for b in boxes)
+        assert any(np.allclose(m.get_start(), links.french.tokens[i].get_top(), atol=1e-6)
+                   and np.allclose(m.get_end(), links.english.tokens[j].get_bottom(), atol=1e-6)
+                   for m in bright)
+    if k == 0:  # French puts the adjective after the noun: the two links cross
+        (n_fr, n_en), (a_fr, a_en) = crossings
+        assert (ref.french.index(n_fr) < ref.french.index(a_fr)) != (
+            ref.english.index(n_en) < ref.english.index(a_en))
+        assert named(mobjects, "rows: French (queries)").get_top()[1] < grid.cells.get_bottom()[1]
 
 
-def test_second_pair_is_held_out_and_the_score_is_measured(run):
-    held = {" ".join(p.english) for p in generate_pairs("held_out")}
-    assert run.scene.held_out == (P.pairs[1][0] in held)
-    model = load_cross()
+def test_delta_names_the_source_word(run, refs):
+    ref = refs[0]
+    i = ref.french.index(P.focus)
+    toy = reference.toy()
+    logits = ref.delta[i][: toy["embeddings"].shape[1]] @ toy["embeddings"].T
+    probs = reference.softmax(logits)
+    top = np.argsort(-probs)[: P.top]
+    mobjects = run.at("delta")
+    (table,) = [t for t in find(mobjects, Table) if t.cells[0][0].original_text == "English word"]
+    assert len(table.cells) == 1 + P.top
+    for row, v in zip(table.cells[1:], top, strict=True):  # each word with its probability
+        word, number = row
+        assert word.original_text == toy["vocab"][v]
+        assert abs(word.get_y() - number.get_y()) < 0.1 and word.get_x() < number.get_x()
+        np.testing.assert_allclose(number.value, probs[v], rtol=1e-4)
+    assert toy["vocab"][top[0]] == "apple"  # pomme's update names the word it translates
+    (links,) = find(mobjects, AlignmentLines)
+    focus = links.french.tokens[i]
+    assert any(np.allclose(b.get_center(), focus.get_center(), atol=1e-6)
+               and b.width > focus.width for b in find(mobjects, SurroundingRectangle))
+
+
+def test_second_pair_is_held_out_and_the_accuracy_is_measured(run):
+    english, french = P.pairs[1]
+    held = generate_pairs("held_out")
+    assert [p.text for p in held if p.text[0] == english] == [(english, french)]
+    assert all(p.text[0] != english for p in generate_pairs("train"))
+    texts = [t.original_text for t in shown(run.at("second_pair"))]
+    assert "this pair was never seen in training" in texts
     right = total = 0
-    for pair in generate_pairs("held_out"):
-        w = model.run(" ".join(pair.english), " ".join(pair.french)).weights
-        right += sum(int(w[i].argmax()) == s for i, s in enumerate(pair.source))
+    for pair in held:  # the strongest key of each French word, against the word it translates
+        weights = reference.cross_forward(*pair.text).weights
+        right += int((weights.argmax(1) == np.array(pair.source)).sum())
         total += len(pair.source)
-    assert run.scene.accuracy == pytest.approx(right / total)
-    texts = visible_texts(run.at("second_pair"))
-    assert any(f"{fmt(100 * right / total, 0)}% of French" in t for t in texts)
+    (line,) = [m for m in (re.fullmatch(r"all (\d+) held-out pairs: (\d+)% of French", t)
+                           for t in texts) if m]
+    assert int(line[1]) == len(held)
+    assert abs(int(line[2]) - 100 * right / total) <= 0.5
 
 
 def test_answers_the_viewer_questions(run):
-    texts = visible_texts(run.at("answers"))
+    texts = [t.original_text for t in shown(run.at("answers"))]
     assert any("decoder side" in t for t in texts)
     assert any("self-attention or just attention" in t for t in texts)
