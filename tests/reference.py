@@ -159,3 +159,13 @@ def cross_forward(english: str, french: str) -> CrossRef:
     q, k, v = x_fr @ t["w_q"], x_en @ t["w_k"], x_en @ t["w_v"]
     scores, weights = attention(q, k)
     return CrossRef(q, k, v, scores, weights, weights @ v @ t["w_o"], en, fr)
+
+
+def plane_basis(a: str, b: str) -> np.ndarray:
+    """(d_model, 2) orthonormal basis of the plane through the toy embeddings of two topic
+    words, by symmetric (Löwdin) orthonormalisation: D (DᵀD)^(−1/2), D = [E_a E_b].
+    Neither word is privileged: the two basis vectors sit mirror-symmetric about E_a + E_b.
+    A vector's plane coordinates are `vector @ plane_basis(a, b)`."""
+    d = np.stack([embed(a), embed(b)], axis=1)
+    evals, evecs = np.linalg.eigh(d.T @ d)
+    return d @ evecs @ np.diag(evals ** -0.5) @ evecs.T
