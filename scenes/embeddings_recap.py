@@ -209,11 +209,10 @@ class EmbeddingsRecap(ExplainerScene):
         self.similarities.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
         flat = float(cosine(torch.as_tensor(self.plane_xy[a]), torch.as_tensor(self.plane_xy[b])))
         true = float(cosine(e[a], e[b]))
-        self.flat_cos = Number(flat, 2, THEME.small, THEME.muted)
         warning = VGroup(
             label(f"cos({a}, {b})", THEME.small),
             VGroup(label("read off the flat picture:", THEME.small, THEME.muted),
-                   self.flat_cos).arrange(RIGHT, buff=0.15),
+                   Number(flat, 2, THEME.small, THEME.muted)).arrange(RIGHT, buff=0.15),
             VGroup(label(f"computed in all {self.model.d_model} dimensions:", THEME.small),
                    Number(true, 2, THEME.small)).arrange(RIGHT, buff=0.15),
         ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
@@ -294,9 +293,7 @@ class EmbeddingsRecap(ExplainerScene):
             bar.move_to([centre_x, y, 0], aligned_edge=LEFT if value >= 0 else RIGHT)
             number = Number(value, 2, THEME.tiny).move_to([centre_x + 1.75, y, 0],
                                                           aligned_edge=LEFT)
-            row = VGroup(name, bar, number)
-            row.word, row.value = word, value
-            rows.add(row)
+            rows.add(VGroup(name, bar, number))
         zero = Line([centre_x, rows.get_top()[1] + 0.1, 0],
                     [centre_x, rows.get_bottom()[1] - 0.1, 0], stroke_width=1.5,
                     color=THEME.muted)

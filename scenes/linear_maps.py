@@ -288,12 +288,10 @@ class LinearMaps(ExplainerScene):
                  label("E\u00b7E", THEME.tiny, THEME.embedding),
                  label("q\u00b7k", THEME.tiny, THEME.query),
                  label(f"score = q\u00b7k/\u221a{d_k}", THEME.tiny, THEME.score_pos)]]
-        self.dot_numbers: dict[str, tuple[Number, Number, Number]] = {}
         for j, word in enumerate(m.words):
             cells = (Number(float(m.embedding_dots[j]), 2, THEME.small, THEME.embedding),
                      Number(float(m.dots[j]), 2, THEME.small, THEME.query),
                      Number(float(m.scores[j]), 2, THEME.small, THEME.score_pos))
-            self.dot_numbers[word] = cells
             rows.append([label(word, THEME.small, THEME.key), *cells])
         table = Table(rows, pitch=0.45, col_gap=0.5, align=["left", "right", "right", "right"])
         notes = VGroup(label("E\u00b7E: apple's embedding \u00b7 the word's (before any map)",

@@ -142,7 +142,6 @@ class MotivatingExamples(ExplainerScene):
         for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
             column = VectorColumn(trace.embeddings[trace.position(word)].tolist(),
                                   THEME.embedding, f"E in ({k + 1})")
-            column.role = "E"
             column.move_to([x, -0.55, 0])
             screen.embeddings.add(column)
         screen.equals = VGroup(*[label("=", THEME.title).move_to(
@@ -155,7 +154,6 @@ class MotivatingExamples(ExplainerScene):
         for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
             out = trace.outputs[trace.position(word)]
             column = VectorColumn(out.tolist(), THEME.output, f"E + \u0394E ({k + 1})")
-            column.role = "E+dE"
             column.move_to([x + SPLIT, -0.55, 0])
             screen.contexts.add(column)
             screen.after.add(self.readout(out, "E + \u0394E reads as", top=1).move_to([x, -2.4, 0]))
@@ -192,7 +190,6 @@ class MotivatingExamples(ExplainerScene):
             sense = self.model.topics[int(t)]
             item = VGroup(label(sense, THEME.small, THEME.sense(sense)),
                           Number(float(probs[t]), 2, THEME.small)).arrange(RIGHT, buff=0.12)
-            item.sense = sense
             parts.append(item)
         group = VGroup(*parts).arrange(RIGHT, buff=0.3)
         if top == 1:

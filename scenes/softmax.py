@@ -92,8 +92,8 @@ class Softmax(ExplainerScene):
         # ---- two ways to turn scores into weights ---------------------------------------
         self.score = ValueTracker(self.start, name="score")
         self.add(self.score)
-        self.hard = self.bars(argmax_one_hot(self.row), -0.3, THEME.muted, "argmax")
-        self.soft = self.bars(softmax(self.row), -3.15, THEME.weight, "softmax")
+        self.hard = self.bars(argmax_one_hot(self.row), -0.3, THEME.muted)
+        self.soft = self.bars(softmax(self.row), -3.15, THEME.weight)
         hard_tag = self.row_tag("argmax", "best match only", self.hard.bars, THEME.muted)
         soft_tag = self.row_tag("softmax", "a share each", self.soft.bars,
                                 THEME.weight)
@@ -136,10 +136,9 @@ class Softmax(ExplainerScene):
         row = with_score(self.row, self.j, score)
         return argmax_one_hot(row).numpy(), softmax(row, temperature).numpy()
 
-    def bars(self, weights, baseline: float, color: str, name: str) -> VGroup:
+    def bars(self, weights, baseline: float, color: str) -> VGroup:
         bars = LiveWeightBars(weights.tolist(), list(self.tokens), max_height=BAR_HEIGHT,
                               baseline_y=baseline, color=color)
-        bars.name = name
         floor = Line([self.tokens.get_left()[0], baseline, 0],
                      [self.tokens.get_right()[0], baseline, 0], stroke_width=1,
                      color=THEME.reference)

@@ -115,27 +115,46 @@ class StackRef:
     states: list[np.ndarray]  # states[0] = inputs, states[b + 1] after block b
 
 
+@dataclass(frozen=True)
+class HeadMaps:
+    """One head's maps in a positional model (row vectors: q = x W_Q), the value map
+    factored as the lecture counts it."""
+
+    w_q: np.ndarray  # (d_model, d_head)
+    w_k: np.ndarray  # (d_model, d_head)
+    value_down: np.ndarray  # (d_model, d_head)  v = x W_V↓
+    value_up: np.ndarray  # (d_head, d_model)  this head's rows of W_O
+
+
+def head_maps(name: str, block: int = 0) -> list[HeadMaps]:
+    """Every head of `block`, cut from torch's layout: in_proj stacks the query, key and
+    value maps ([0, d), [d, 2d), [2d, 3d) rows, head h owning rows h·d_h … of each), and
+    out_proj's columns take the concatenated heads, so W_O = out_projᵀ and head h owns
+    its rows."""
+    t, meta = stored(name)
+    in_proj, out_proj = t[f"blocks.{block}.in_proj_weight"], t[f"blocks.{block}.out_proj.weight"]
+    d = in_proj.shape[1]
+    n_heads = meta["config"]["n_heads"]
+    dh = d // n_heads
+    w_q, w_k, w_v, w_o = in_proj[:d].T, in_proj[d:2 * d].T, in_proj[2 * d:].T, out_proj.T
+    cols = [slice(h * dh, (h + 1) * dh) for h in range(n_heads)]
+    return [HeadMaps(w_q[:, c], w_k[:, c], w_v[:, c], w_o[c]) for c in cols]
+
+
 def positional_forward(name: str, sentence: str, causal: bool = False) -> StackRef:
     """A positional model ("lecture_layer" or "deep_stack") on a sentence, block by block:
-    x <- x + Σ_h softmax(q_h k_hᵀ/√d_h) v_h W_O^h, from torch's in_proj / out_proj layout."""
+    x <- x + Σ_h softmax(q_h k_hᵀ/√d_h) v_h W_O^h."""
     t, meta = stored(name)
-    config = meta["config"]
     tokens = words(sentence)
     x = np.concatenate([toy()["embeddings"][[toy()["vocab"].index(w) for w in tokens]],
                         t["positions"][: len(tokens)]], axis=1)
     states, heads = [x], []
-    n_heads = config["n_heads"]
-    for b in range(config["depth"]):
-        in_proj, out_proj = t[f"blocks.{b}.in_proj_weight"], t[f"blocks.{b}.out_proj.weight"]
-        d = in_proj.shape[1]
-        dh = d // n_heads
-        w_q, w_k, w_v = in_proj[:d], in_proj[d:2 * d], in_proj[2 * d:]
+    for b in range(meta["config"]["depth"]):
         block = []
-        for h in range(n_heads):
-            rows = slice(h * dh, (h + 1) * dh)
-            q, k, v = x @ w_q[rows].T, x @ w_k[rows].T, x @ w_v[rows].T
+        for maps in head_maps(name, b):
+            q, k, v = x @ maps.w_q, x @ maps.w_k, x @ maps.value_down
             scores, weights = attention(q, k, causal)
-            block.append(HeadRef(q, k, v, scores, weights, weights @ v @ out_proj[:, rows].T))
+            block.append(HeadRef(q, k, v, scores, weights, weights @ v @ maps.value_up))
         x = x + sum(head.delta for head in block)
         heads.append(block)
         states.append(x)
@@ -161,30 +180,11 @@ def cross_forward(english: str, french: str) -> CrossRef:
     return CrossRef(q, k, v, scores, weights, weights @ v @ t["w_o"], en, fr)
 
 
-def sense_plane(a: str, b: str) -> np.ndarray:
-    """(8, 2): the plane of topic words a and b, as the scenes draw it. D = [E_a E_b] made
-    orthonormal symmetrically, D (DᵀD)^(-1/2) (Löwdin), so neither sense is privileged."""
+def plane_basis(a: str, b: str) -> np.ndarray:
+    """(d_model, 2) orthonormal basis of the plane through the toy embeddings of two topic
+    words, by symmetric (Löwdin) orthonormalisation: D (DᵀD)^(−1/2), D = [E_a E_b].
+    Neither word is privileged: the two basis vectors sit mirror-symmetric about E_a + E_b.
+    A vector's plane coordinates are `vector @ plane_basis(a, b)`."""
     d = np.stack([embed(a), embed(b)], axis=1)
     evals, evecs = np.linalg.eigh(d.T @ d)
     return d @ evecs @ np.diag(evals ** -0.5) @ evecs.T
-
-
-@dataclass(frozen=True)
-class HeadMaps:
-    """One head's value map of a positional model, factored as the lecture counts it."""
-
-    value_down: np.ndarray  # (d_model, d_head)  v = x W_V↓
-    value_up: np.ndarray  # (d_head, d_model)  this head's rows of W_O
-
-
-def head_maps(name: str, block: int = 0) -> list[HeadMaps]:
-    """W_V↓ and W_V↑ of every head of `block`, cut from torch's layout: in_proj rows
-    [2d, 3d) are the values' output features (head h owns rows h·d_h …), out_proj's
-    columns take the concatenated heads, so W_O = out_projᵀ and head h owns its rows."""
-    t, meta = stored(name)
-    in_proj, out_proj = t[f"blocks.{block}.in_proj_weight"], t[f"blocks.{block}.out_proj.weight"]
-    d = in_proj.shape[1]
-    dh = d // meta["config"]["n_heads"]
-    w_v, w_o = in_proj[2 * d:].T, out_proj.T
-    return [HeadMaps(w_v[:, h * dh:(h + 1) * dh], w_o[h * dh:(h + 1) * dh])
-            for h in range(meta["config"]["n_heads"])]

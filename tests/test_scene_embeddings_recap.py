@@ -1,14 +1,31 @@
-"""What the embeddings recap shows is what the toy model's embedding table says."""
+"""The embeddings recap against the embedding table read straight from the weights file
+(tests/reference.py, float64 numpy): each column is its word's row, the plane is the
+Löwdin basis of the two sense embeddings (recomputed here), dot products and cosines are
+taken in all 8 numbers, and the ranking is the projection on E_fruit − E_tech.
+
+Each number is checked where a viewer reads it: a column under its word, a dot at its
+word's projection with the word's name beside it, a share or a similarity on the line of
+its words, a ranking bar on its word's row."""
+
+from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
-from manim import Dot, VGroup
+from manim import Arrow, Dot, Line, Rectangle
 
-from attention_core import load_model
-from scene_harness import assert_close, find, run_scene, visible_texts
+import reference
+from scene_harness import (
+    XY,
+    assert_matches,
+    assert_shows,
+    labels,
+    line_after,
+    run_scene,
+    the_text,
+    visible,
+)
 from scenes.embeddings_recap import EmbeddingsRecap, RecapParams
-from scenes.kit import Number, VectorColumn, fmt
+from scenes.kit import Number, TokenRow, VectorColumn, WordToken, fmt
 
 P = RecapParams()
 
@@ -18,79 +35,128 @@ def run():
     return run_scene(EmbeddingsRecap)
 
 
-@pytest.fixture(scope="module")
-def table():
-    model = load_model()
-    return {w: model.table[model.vocab.index(w)].double() for w in model.vocab}
+def plane_xy(word: str) -> np.ndarray:
+    return reference.embed(word) @ reference.plane_basis(*P.senses)
 
 
-def test_each_word_shows_its_row_of_the_table(run, table):
-    columns = find(run.at("words_as_vectors"), VectorColumn)
-    assert len(columns) == len(P.words)
-    for column, word in zip(columns, P.words, strict=True):
-        assert_close(column.values, table[word])
-        assert [n.text for n in column.entries] == [fmt(v) for v in table[word].tolist()]
+def cos(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / np.sqrt((a @ a) * (b @ b)))
 
 
-def test_the_same_token_has_the_same_vector_in_both_sentences(run, table):
-    columns = find(run.at("same_token"), VectorColumn)
-    assert len(columns) == 2
-    for column, sentence in zip(columns, P.sentences, strict=True):
-        trace = load_model().run(sentence)
-        assert_close(column.values, trace.embeddings[trace.tokens.index(P.same)])
-        assert_close(column.values, table[P.same])
-    assert "=" in visible_texts(run.at("same_token"))
+def test_each_word_shows_its_row_of_the_table_under_it(run):
+    snapshot = run.at("words_as_vectors")
+    tokens = sorted(visible(snapshot, WordToken), key=lambda t: t.get_x())
+    columns = sorted(visible(snapshot, VectorColumn), key=lambda c: c.get_x())
+    assert [t.word for t in tokens] == list(P.words)
+    for token, column in zip(tokens, columns, strict=True):
+        assert column.get_x() == pytest.approx(token.get_x(), abs=XY)
+        assert column.get_top()[1] < token.get_bottom()[1]
+        assert_matches(column.values, reference.embed(token.word))
+        assert [n.text for n in column.entries] == [fmt(n.value) for n in column.entries]
+    the_text(snapshot, f"{reference.toy()['embeddings'].shape[1]} numbers per word in this "
+                       "toy model; GPT-3 uses 12,288")
 
 
-def test_plane_dots_and_the_share_each_view_keeps(run, table):
-    scene, snap = run.scene, run.at("plane")
-    view = load_model().plane(*P.senses)
-    shown = [d.get_center() for d in find(snap, Dot)]
-    for word in P.plane_words:
-        target = scene.plane.p(view.coords(table[word].float()).numpy())
-        assert min(np.linalg.norm(c - target) for c in shown) < 1e-6
-    # share kept: |projection onto span(E_fruit, E_tech)|² / |v|², computed by least squares
-    basis = torch.stack([table[s] for s in P.senses], dim=1)
-    shares = [n for n in find(snap, Number) if n.decimals == 0]
-    assert len(shares) == 4
-    for number, word in zip(shares, P.pair + (P.same,), strict=True):
-        v = table[word]
-        coef = torch.linalg.lstsq(basis, v[:, None]).solution
-        share = float(((basis @ coef)[:, 0] ** 2).sum() / (v**2).sum())
-        assert number.value == pytest.approx(100 * share, abs=1e-4)
-        assert number.text == fmt(100 * share, 0)
+def test_the_same_token_has_the_same_vector_in_both_sentences(run):
+    snapshot = run.at("same_token")
+    rows = visible(snapshot, TokenRow)
+    assert sorted(r.words for r in rows) == sorted(reference.words(s) for s in P.sentences)
+    columns = [c for c in visible(snapshot, VectorColumn)
+               if c.title.original_text == f"{P.same}'s vector here"]
+    assert len(columns) == len(P.sentences)
+    for row in rows:
+        token = row.tokens[row.words.index(P.same)]
+        (column,) = [c for c in columns if abs(c.get_x() - token.get_x()) < XY]
+        assert column.get_top()[1] < token.get_bottom()[1]
+        assert_matches(column.values, reference.embed(P.same))
+    equals = the_text(snapshot, "=")
+    left, right = sorted(columns, key=lambda c: c.get_x())
+    assert left.get_right()[0] < equals.get_x() < right.get_left()[0]
 
 
-def test_dot_products_and_cosines_are_computed_in_all_dimensions(run, table):
+def test_plane_dots_at_their_projections_each_named(run):
+    snapshot, plane = run.at("plane"), run.scene.plane
+    points = {w: plane.p(plane_xy(w)) for w in P.plane_words}
+    centres = [d.get_center() for d in visible(snapshot, Dot)]
+    for word, point in points.items():
+        assert min(np.linalg.norm(c - point) for c in centres) < XY, f"no dot for {word}"
+        rivals = [p for w, p in points.items() if w != word]
+        assert any(labels(t, point, rivals, snapshot)
+                   for t in visible(snapshot) if t.original_text == word), word
+
+
+def test_share_of_each_vector_the_view_keeps(run):
+    """|Bᵀv|² / |v|², on the line of its word's name, as a whole percentage."""
+    snapshot = run.at("plane")
+    heading = the_text(snapshot, "(its share of the squared length):")
+    names = [t for t in visible(snapshot) if t.get_top()[1] < heading.get_bottom()[1]
+             and abs(t.get_left()[0] - heading.get_left()[0]) < 0.05]
+    assert [t.original_text for t in names] == list(P.pair + (P.same,))
+    basis = reference.plane_basis(*P.senses)
+    for name in names:
+        v = reference.embed(name.original_text)
+        share = np.sum((v @ basis) ** 2) / (v @ v)
+        number, percent = line_after(snapshot, name)[:2]
+        assert_shows([number], [100 * share], decimals=0)
+        assert percent.original_text == "%"
+
+
+def test_dot_products_and_cosines_in_all_dimensions(run):
     a, b, c = P.pair
-    snap = run.at("dot_product")
-    shown = [n.value for n in find(snap, Number)]
+    snapshot, plane = run.at("dot_product"), run.scene.plane
+    e = {w: reference.embed(w) for w in P.pair}
+    for x, y in ((a, b), (a, c)):
+        number, cos_tag, cosine = line_after(snapshot, the_text(snapshot, f"{x} \u00b7 {y} ="))
+        assert_shows([number], [float(e[x] @ e[y])])
+        assert cos_tag.original_text == "  cos ="
+        assert_shows([cosine], [cos(e[x], e[y])])
+    (flat,) = line_after(snapshot, the_text(snapshot, "read off the flat picture:"))
+    assert_shows([flat], [cos(plane_xy(a), plane_xy(b))])
+    d_model = reference.toy()["embeddings"].shape[1]
+    (full,) = line_after(snapshot, the_text(snapshot, f"computed in all {d_model} dimensions:"))
+    assert_shows([full], [cos(e[a], e[b])])
+    columns = sorted(visible(snapshot, VectorColumn), key=lambda col: col.get_x())
+    assert [col.title.original_text for col in columns] == list(P.pair)
+    for column in columns:
+        assert_matches(column.values, e[column.title.original_text])
+    arrows = visible(snapshot, Arrow)
+    for w in P.pair:
+        assert any(np.allclose(arr.get_start(), plane.origin, atol=XY)
+                   and np.allclose(arr.get_end(), plane.p(plane_xy(w)), atol=XY)
+                   for arr in arrows), w
 
-    def cos(x, y):
-        return float(x @ y / (x.norm() * y.norm()))
 
-    view = load_model().plane(*P.senses)
-    fa, fb = (view.coords(table[w].float()).double() for w in (a, b))
-    for expected in (float(table[a] @ table[b]), float(table[a] @ table[c]),
-                     cos(table[a], table[b]), cos(table[a], table[c]), cos(fa, fb)):
-        assert any(abs(expected - s) < 1e-5 for s in shown), expected
-    texts = visible_texts(snap)
-    assert f"{a} \u00b7 {b} =" in texts and f"{a} \u00b7 {c} =" in texts
-    for column, word in zip(find(snap, VectorColumn), P.pair, strict=True):
-        assert_close(column.values, table[word])
+def test_words_ranked_by_their_projection_on_fruit_minus_tech(run):
+    """Rows top to bottom in the order of E_w · d/|d|, d = E_fruit − E_tech; each row's
+    bar points right (fruit side) or left by the sign, its width ∝ |projection|, and
+    its number is the projection."""
+    snapshot = run.at("direction")
+    d = reference.embed(P.senses[0]) - reference.embed(P.senses[1])
+    projection = {w: float(reference.embed(w) @ d / np.linalg.norm(d)) for w in P.ranked}
+    expected = sorted(P.ranked, key=lambda w: -projection[w])
+    numbers = sorted([n for n in visible(snapshot, Number) if n.decimals == 2],
+                     key=lambda n: -n.get_y())
+    assert len(numbers) == len(P.ranked)
+    bars = [r for r in visible(snapshot, Rectangle) if r.height < 0.3 and r.width < 2]
+    left, right = min(b.get_left()[0] for b in bars), max(b.get_right()[0] for b in bars)
+    (zero_line,) = [m for m in visible(snapshot, Line) if type(m) is Line
+                    and abs(m.get_start()[0] - m.get_end()[0]) < 1e-9
+                    and left - XY < m.get_x() < right + XY
+                    and m.get_bottom()[1] < numbers[-1].get_y() < numbers[0].get_y()
+                    < m.get_top()[1]]
+    zero, widths = zero_line.get_x(), []
+    for word, number in zip(expected, numbers, strict=True):
+        name = [t for t in visible(snapshot) if t.original_text == word
+                and abs(t.get_y() - number.get_y()) < 0.1 and t.get_x() < number.get_x()]
+        assert len(name) == 1, f"{word} is not named on the row of its number"
+        assert_shows([number], [projection[word]])
+        (bar,) = [r for r in bars if abs(r.get_y() - number.get_y()) < 0.1]
+        edge = bar.get_left()[0] if projection[word] >= 0 else bar.get_right()[0]
+        assert edge == pytest.approx(zero, abs=XY)
+        widths.append(bar.width)
+    values = np.abs([projection[w] for w in expected])
+    big = values > 0.1  # tiny bars have a minimum width
+    per_unit = np.array(widths)[big] / values[big]
+    assert_matches(per_unit, np.full(big.sum(), per_unit[0]), rtol=1e-4)
 
 
-def test_words_are_ranked_by_their_projection_on_fruit_minus_tech(run, table):
-    d = table[P.senses[0]] - table[P.senses[1]]
-    expected = sorted(((float(table[w] @ d / d.norm()), w) for w in P.ranked), reverse=True)
-    rows = [m for m in find(run.at("direction"), VGroup) if hasattr(m, "word")]
-    assert [r.word for r in rows] == [w for _, w in expected]
-    for row, (value, _) in zip(rows, expected, strict=True):
-        assert row.value == pytest.approx(value, abs=1e-5)
-        assert row[2].text == fmt(value)
-    widths = np.array([r[1].width for r in rows])
-    values = np.array([abs(v) for v, _ in expected])
-    big = values > 0.1
-    assert_close(widths[big] / widths[big].max(), values[big] / values[big].max(), atol=1e-3)
-    tops = [r[1].get_y() for r in rows]
-    assert tops == sorted(tops, reverse=True)

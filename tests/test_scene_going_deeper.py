@@ -1,5 +1,5 @@
 """The going-deeper scene against the deep stack recomputed in float64
-(tests/reference.py `positional_forward("deep_stack", …)`, `senses`, `sense_plane`): the
+(tests/reference.py `positional_forward("deep_stack", …)`, `senses`, `plane_basis`): the
 focus word's arrow after every block, every other word's dot after every block, the table's
 probabilities under their block's column, and the held-out accuracy per block measured here
 over the corpus's held-out sentences."""
@@ -34,7 +34,7 @@ def stack():
 
 def points(scene, stack):
     """Scene points of every word after every block: (states, words, 3)."""
-    basis = reference.sense_plane(*P.senses)
+    basis = reference.plane_basis(*P.senses)
     d = basis.shape[0]
     return np.array([[scene.plane.p(xy) for xy in state[:, :d] @ basis]
                      for state in stack.states])

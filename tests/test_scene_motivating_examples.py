@@ -1,14 +1,31 @@
-"""The motivating examples show one embedding per word and the head's real context vectors."""
+"""The motivating examples against the toy head recomputed in float64 numpy
+(tests/reference.py): E is the word's row of the weights file's table, E + ΔE is
+`toy_forward(sentence).outputs`, and a read-out is softmax(v · E_topic) over the topics.
 
-import math
+Each number is checked where a viewer reads it: sentence (k) is the row tagged (k), with
+the word highlighted; "E in (k)" and "E + ΔE (k)" are that sentence's vectors; the
+reading under a sentence's columns is that sentence's context vector's best topic."""
+
+from __future__ import annotations
+
+import re
 
 import numpy as np
 import pytest
-import torch
 
-from attention_core import load_model
-from scene_harness import assert_close, find, run_scene, visible_texts
-from scenes.kit import Number, VectorColumn, fmt
+import reference
+from scene_harness import (
+    assert_matches,
+    assert_said,
+    assert_shows,
+    highlighted,
+    line_after,
+    numbers_in,
+    run_scene,
+    the_text,
+    visible,
+)
+from scenes.kit import THEME, TokenRow, VectorColumn, fmt
 from scenes.motivating_examples import MotivatingExamples, MotivatingParams
 
 P = MotivatingParams()
@@ -20,71 +37,103 @@ def run():
     return run_scene(MotivatingExamples)
 
 
-def embedding(word):
-    model = load_model()
-    return model.table[model.vocab.index(word)].double()
+def column(snapshot, title: str) -> VectorColumn:
+    (found,) = [c for c in visible(snapshot, VectorColumn) if c.title.original_text == title]
+    return found
 
 
-def context_vector(sentence, word):
-    """E + ΔE for `word`, recomputed here from the head's matrices (not via the core's attend)."""
-    model = load_model()
-    tokens = sentence.split()
-    x = torch.stack([embedding(w) for w in tokens])
-    h = model.head
-    q, k, v = x @ h.w_q.double(), x @ h.w_k.double(), x @ h.w_v.double()
-    weights = torch.softmax(q @ k.T / math.sqrt(q.shape[1]), dim=-1)
-    i = tokens.index(word)
-    return x[i] + (weights @ v @ h.w_o.double())[i]
+def ranked(vector: np.ndarray) -> list[tuple[str, float]]:
+    """The reference read-out, highest topic first (ties in topic order)."""
+    probabilities = reference.senses(vector)
+    return sorted(probabilities.items(), key=lambda kv: -kv[1])
 
 
-def sense_probs(vector):
-    model = load_model()
-    topics = torch.stack([embedding(t) for t in model.topics])
-    return model.topics, torch.softmax(topics @ vector, dim=-1)
+def context(sentence: str, word: str) -> np.ndarray:
+    ref = reference.toy_forward(sentence)
+    return ref.outputs[ref.tokens.index(word)]
 
 
-def columns(snapshot, role):
-    return [c for c in find(snapshot, VectorColumn) if getattr(c, "role", None) == role]
-
-
-def test_sentences_only_use_known_words():
-    P.validate()  # raises on an unknown word or a missing focus word
+@pytest.mark.parametrize("example", P.examples, ids=lambda e: e.word)
+def test_sentence_rows_are_the_sentences_with_the_word_highlighted(run, example):
+    snapshot = run.at(MOMENTS[example.word])
+    for k, sentence in enumerate(example.sentences):
+        tokens = reference.words(sentence)
+        first_word = line_after(snapshot, the_text(snapshot, f"({k + 1})"))[0]
+        (row,) = [r for r in visible(snapshot, TokenRow) if first_word in r.get_family()]
+        assert row.words == tokens
+        assert highlighted(row, THEME.embedding) == [tokens.index(example.word)]
 
 
 def test_before_attention_the_three_moles_are_one_vector(run):
     mole = P.examples[0]
-    snap = run.at("same_vector")
-    shown = columns(snap, "E")
-    assert len(shown) == len(mole.sentences)
-    for column in shown:
-        assert_close(column.values, embedding(mole.word))
-        assert [n.text for n in column.entries] == [fmt(x) for x in embedding(mole.word).tolist()]
-    assert not columns(snap, "E+dE"), "no context vector before attention"
-    assert visible_texts(snap).count("=") == len(mole.sentences) - 1
-    topics, probs = sense_probs(embedding(mole.word))
-    top3 = torch.argsort(probs, descending=True)[:3]
-    numbers = [n.value for n in find(snap, Number)]
-    for t in top3:
-        assert topics[t] in visible_texts(snap)
-        assert any(abs(float(probs[t]) - s) < 1e-5 for s in numbers)
+    snapshot = run.at("same_vector")
+    e = reference.embed(mole.word)
+    shown = [column(snapshot, f"E in ({k + 1})") for k in range(len(mole.sentences))]
+    assert [c.get_x() for c in shown] == sorted(c.get_x() for c in shown)
+    for c in shown:
+        assert_matches(c.values, e)
+        assert [n.text for n in c.entries] == [fmt(n.value) for n in c.entries]
+    assert not [c for c in visible(snapshot, VectorColumn)
+                if c.title.original_text.startswith("E + ")], "no context vector yet"
+    equals = sorted((t for t in visible(snapshot) if t.original_text == "="),
+                    key=lambda t: t.get_x())
+    assert len(equals) == len(shown) - 1
+    for sign, a, b in zip(equals, shown[:-1], shown[1:], strict=True):
+        assert a.get_right()[0] < sign.get_x() < b.get_left()[0]
+    line = line_after(snapshot, the_text(snapshot, f"E of '{mole.word}' reads as"))
+    for (sense, p), name, number in zip(ranked(e)[:3], line[0::2], line[1::2], strict=True):
+        assert name.original_text == sense
+        assert_shows([number], [p])
 
 
 @pytest.mark.parametrize("example", P.examples, ids=lambda e: e.word)
-def test_context_vectors_are_new_and_read_as_the_model_says(run, example):
-    snap = run.at(MOMENTS[example.word])
-    olds, news = columns(snap, "E"), columns(snap, "E+dE")
-    assert len(olds) == len(news) == len(example.sentences)
-    texts = visible_texts(snap)
-    shown_numbers = [n.value for n in find(snap, Number)]
-    for old, new, sentence in zip(olds, news, example.sentences, strict=True):
-        assert_close(old.values, embedding(example.word))  # E itself never changed...
+def test_each_sentence_gets_its_own_context_vector_and_reading(run, example):
+    snapshot = run.at(MOMENTS[example.word])
+    e = reference.embed(example.word)
+    headings = [t for t in visible(snapshot) if t.original_text == "E + \u0394E reads as"]
+    outputs = []
+    for k, sentence in enumerate(example.sentences):
+        old, new = column(snapshot, f"E in ({k + 1})"), column(snapshot,
+                                                                 f"E + \u0394E ({k + 1})")
+        assert_matches(old.values, e)  # E itself never changed...
         assert old.entries[0].get_fill_opacity() < 1  # ...and is kept in view, dimmed
-        expected = context_vector(sentence, example.word)
-        assert_close(new.values, expected, atol=1e-5)
-        assert not np.allclose(new.values, old.values)
-        topics, probs = sense_probs(expected)
-        best = int(probs.argmax())
-        assert topics[best] in texts
-        assert any(abs(float(probs[best]) - s) < 1e-5 for s in shown_numbers)
-    # the same token, different context vectors
-    assert not np.allclose(news[0].values, news[1].values)
+        out = context(sentence, example.word)
+        assert_matches(new.values, out)
+        assert old.get_right()[0] < new.get_left()[0] < old.get_right()[0] + 0.6
+        # the reading under this sentence's pair of columns names E + ΔE's best topic
+        (heading,) = [h for h in headings
+                      if old.get_left()[0] < h.get_x() < new.get_right()[0]]
+        below = sorted([t for t in visible(snapshot) if t.get_top()[1] < heading.get_bottom()[1]
+                        and heading.get_bottom()[1] - t.get_top()[1] < 0.3
+                        and heading.get_left()[0] - 0.3 < t.get_x() < heading.get_right()[0]
+                        + 0.3], key=lambda t: t.get_x())
+        (sense, p), = ranked(out)[:1]
+        assert [t.original_text for t in below[:1]] == [sense]
+        assert_shows([below[1]], [p])
+        outputs.append(out)
+    if len(outputs) > 1:  # what the narration claims: the same token, new vectors
+        assert not np.allclose(outputs[0], outputs[1], atol=0.01)
+
+
+def test_narration_says_what_the_readings_say(run):
+    """The captions name the best topics of the reference context vectors."""
+    said = " ".join(text for text, _, _ in run.scene.captions)
+    for example in P.examples:
+        best = [ranked(context(s, example.word))[0][0] for s in example.sentences]
+        if example is P.examples[0]:
+            assert f"the context vectors read as {', '.join(best)}." in said
+        elif len(set(best)) == 1:
+            assert f"All read as {best[0]} here" in said
+        else:
+            assert f"The context vectors read as {' and '.join(best)}" in said
+    mole = P.examples[0]
+    (torn,) = [text for text, _, _ in run.scene.captions if "torn between" in text]
+    expected = ranked(reference.embed(mole.word))[:3]
+    assert ", ".join(s for s, _ in expected) == ", ".join(
+        re.findall(r"([a-z]+) [\d.\u2212]+", torn.split("reads it as")[1]))
+    assert_said(numbers_in(torn), [p for _, p in expected])
+
+
+def test_the_tower_note_counts_the_topics(run):
+    n = len(reference.toy()["topics"])
+    the_text(run.at("tower"), P.examples[1].note.format(topics=n))
