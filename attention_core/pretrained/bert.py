@@ -12,7 +12,9 @@ matrices are cut into per-head blocks once, at load: for head h (d_h = d_model
 
 BERT's attention output dense is exactly the value-up blocks stacked, so
 dense(concat_h A_h V_h) = Σ_h A_h V_h W_O^h + b_O: splitting loses nothing,
-and each head's term is its own update ΔE_h.
+and each head's term is its own update ΔE_h. For speed, the run makes every
+head's q, k, v in one product x [W_Q | W_K | W_V] and hands head h its columns
+(`EncoderLayer.heads`); the per-head `HeadWeights` stay for the lecture to show.
 
     model = load_pretrained()                  # MiniLM, loaded once per process
     run = model.run("she ate an apple")
@@ -24,6 +26,8 @@ Row vectors throughout (`q = x @ w_q`), float32, under `torch.inference_mode()`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,7 +36,8 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 
-from ..multihead import HeadWeights, MultiHeadAttention
+from ..attention import attend_projected
+from ..multihead import HeadWeights, MultiHeadAttention, MultiHeadResult
 from .checkpoint import MINILM, Checkpoint, open_checkpoint, resolve
 from .config import BertConfig
 from .tokenizer import Pieces, WordPieces
@@ -90,11 +95,34 @@ def split_heads(t: dict[str, Tensor], prefix: str, n_heads: int) -> MultiHeadAtt
     return MultiHeadAttention(heads=heads, out_bias=b("output.dense").clone())
 
 
+@contextmanager
+def one_thread() -> Iterator[None]:
+    """Run a block of tiny tensor ops on one torch thread, then restore the thread count.
+
+    A head's products are (n, d_h) by (d_h, n) with n ≈ 20: far too small to
+    gain from splitting across threads, yet each op that opens a parallel
+    region waits for every thread to be scheduled. On a busy shared machine
+    that wait dominated (a 12 x 12 softmax took ~2 ms on two threads, 3 µs on
+    one). The layer's large products (q/k/v, MLP) keep torch's thread count.
+    The setting is process-wide while the block runs; results do not depend on it.
+    """
+    before = torch.get_num_threads()
+    if before == 1:
+        yield
+        return
+    torch.set_num_threads(1)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
+
+
 @dataclass(frozen=True)
 class EncoderLayer:
     """Attention (our heads), residual + LN₁, GELU MLP, residual + LN₂."""
 
-    attention: MultiHeadAttention
+    attention: MultiHeadAttention  # the per-head weights, as the lecture names them
+    qkv: Linear  # (d_model, 3·d_model): [W_Q | W_K | W_V], every head's blocks side by side
     norm_1: LayerNorm
     mlp_in: Linear  # (d_model, d_mlp)
     mlp_out: Linear  # (d_mlp, d_model)
@@ -104,8 +132,13 @@ class EncoderLayer:
     @classmethod
     def from_hf(cls, t: dict[str, Tensor], layer: int, c: BertConfig) -> EncoderLayer:
         p = f"encoder.layer.{layer}."
+        attention = split_heads(t, p + "attention.", c.n_heads)
+        names = [f"{p}attention.self.{m}" for m in ("query", "key", "value")]
+        qkv = Linear(torch.cat([t[m + ".weight"] for m in names]).T.contiguous(),  # (d, 3d)
+                     torch.cat([t[m + ".bias"] for m in names]))
         return cls(
-            attention=split_heads(t, p + "attention.", c.n_heads),
+            attention=attention,
+            qkv=qkv,
             norm_1=LayerNorm(t[p + "attention.output.LayerNorm.weight"],
                              t[p + "attention.output.LayerNorm.bias"], c.layer_norm_eps),
             mlp_in=Linear.from_hf(t, p + "intermediate.dense"),
@@ -115,8 +148,28 @@ class EncoderLayer:
             config=c,
         )
 
+    def heads(self, x: Tensor) -> MultiHeadResult:
+        """Every head through the core's attention step, `attend_projected`.
+
+        The same numbers as `self.attention(x)` (each HeadWeights.attend makes
+        q = x W_Q^h + b_Q^h, ...), but all heads' q, k, v come from one matrix
+        product: head h's are columns h·d_h:(h+1)·d_h of x [W_Q | W_K | W_V].
+        One product instead of 3 per head is most of what makes this as fast
+        as transformers' batched heads (`bench/pretrained_bench.py`).
+        """
+        d, d_h = self.config.d_model, self.config.d_head
+        q, k, v = self.qkv(x).split(d, dim=1)  # each (n, d_model): all heads side by side
+        traces = []
+        with one_thread():
+            for h, head in enumerate(self.attention.heads):
+                cols = slice(h * d_h, (h + 1) * d_h)
+                traces.append(attend_projected(x, q[:, cols], k[:, cols], v[:, cols],
+                                               w_o=head.w_o))
+        output = torch.stack([t.delta for t in traces]).sum(dim=0)  # Σ_h ΔE_h, (n, d_model)
+        return MultiHeadResult(heads=traces, output=output + self.attention.out_bias)
+
     def __call__(self, x: Tensor) -> LayerTrace:
-        attention = self.attention(x)  # every head's trace; output (n, d_model)
+        attention = self.heads(x)  # every head's trace; output (n, d_model)
         attended = self.norm_1(x + attention.output)  # (n, d_model)
         mlp = self.mlp_out(self.config.act(self.mlp_in(attended)))  # (n, d_mlp) -> (n, d_model)
         return LayerTrace(input=x, attention=attention, attended=attended, mlp=mlp,
