@@ -91,7 +91,7 @@ def minilm():
 
 def test_minilm_matches_transformers_on_random_sentences(minilm):
     ours, theirs = minilm
-    vocab = ours.tokenizer._tok.get_vocab()
+    vocab = ours.tokenizer.vocab()
     sentences = random_sentences(vocab, count=4, seed=13)
     assert any(w.is_split for s in sentences for w in ours.tokenize(s).words)
     for sentence in sentences:
@@ -101,7 +101,7 @@ def test_minilm_matches_transformers_on_random_sentences(minilm):
 def test_minilm_pieces_match_transformers_tokenizer(minilm):
     ours, _ = minilm
     hf = AutoTokenizer.from_pretrained(ours.folder)
-    for sentence in random_sentences(ours.tokenizer._tok.get_vocab(), count=8, seed=5):
+    for sentence in random_sentences(ours.tokenizer.vocab(), count=8, seed=5):
         ids = hf(sentence)["input_ids"]
         pieces = ours.tokenize(sentence)
         assert list(pieces.ids) == ids

@@ -66,8 +66,12 @@ def test_the_held_out_set_is_balanced_and_apart_from_anchors_and_contexts(model)
 def test_layer_zero_does_not_know_the_sentence(accuracy):
     """Embedding + position: the lean is almost zero, its sign about a coin toss."""
     layer_0 = accuracy.per_layer[0]
-    assert 0.3 <= layer_0 <= 0.6
-    assert accuracy.leans[:, 0].abs().max() < 0.25 * accuracy.leans[:, 1:].abs().median()
+    assert 0.3 <= layer_0 <= 0.6  # measured 0.44
+    # measured: largest |lean| at layer 0 is 0.013, the median at layers 1..6 is 0.063
+    assert accuracy.leans[:, 0].abs().max() < 0.3 * accuracy.leans[:, 1:].abs().median()
+    # before the baseline, each word leans the same way in all its sentences at layer 0
+    assert all(accuracy.one_way(0, raw=True).values())
+    assert not any(accuracy.one_way(3, raw=False).values())
 
 
 def test_later_layers_read_the_sense_from_context(accuracy):
@@ -94,6 +98,7 @@ def test_anchor_vectors_are_means_in_neutral_contexts(model):
 
 def test_a_split_anchor_is_refused_by_name(model):
     word = AmbiguousWord("bat", (Sense("animal", ("hedgehog",)), Sense("sport", ("ball",))))
+    assert model.tokenizer.pieces_of("hedgehog") == ("hedge", "##hog")
     with pytest.raises(SplitAnchorError, match=r"'hedgehog' is split .* \['hedge', '##hog'\]"):
         anchors_for(model, word)
 

@@ -28,6 +28,7 @@ class SenseAccuracy:
 
     sentences: tuple[LabelledSentence, ...]
     leans: Tensor  # (N, n_layers + 1): lean toward the word's *first* sense (> 0 reads as it)
+    raw: Tensor  # (N, n_layers + 1): the same before the baseline is taken off
     first: Tensor  # (N,) bool: the sentence's labelled sense is its word's first sense
 
     @property
@@ -51,11 +52,13 @@ class SenseAccuracy:
         """Per-layer accuracy on `word`'s sentences alone."""
         return self.correct[self.rows(word)].float().mean(dim=0).tolist()
 
-    def one_way(self, layer: int) -> dict[str, bool]:
-        """Per word: do all its sentences read as the same sense at `layer`?"""
+    def one_way(self, layer: int, raw: bool = False) -> dict[str, bool]:
+        """Per word: do all its sentences lean the same way at `layer` (by the raw lean,
+        without the baseline, if `raw`)? At layer 0 the raw lean does, for every word."""
+        leans = self.raw if raw else self.leans
         out = {}
         for word in self.words:
-            reads_first = self.leans[self.rows(word), layer] > 0
+            reads_first = leans[self.rows(word), layer] > 0
             out[word] = bool(reads_first.all() or (~reads_first).all())
         return out
 
@@ -65,9 +68,12 @@ def measure_senses(model: PretrainedBert,
                    senses: Mapping[str, AmbiguousWord] = DEFAULT_SENSES,
                    contexts: tuple[str, ...] = NEUTRAL_CONTEXTS) -> SenseAccuracy:
     """Run every sentence and read its focus word at every layer against its anchors."""
-    leans, first = [], []
+    leans, raw, first = [], [], []
     for s in sentences:
         anchors = anchors_for(model, senses[s.word], contexts)
-        leans.append([r.lean for r in anchors.read(model.run(s.text), s.word)])
+        readings = anchors.read(model.run(s.text), s.word)
+        leans.append([r.lean for r in readings])
+        raw.append([r.raw for r in readings])
         first.append(anchors.word.index(s.sense) == 0)
-    return SenseAccuracy(tuple(sentences), torch.tensor(leans), torch.tensor(first))
+    return SenseAccuracy(tuple(sentences), torch.tensor(leans), torch.tensor(raw),
+                         torch.tensor(first))

@@ -114,6 +114,10 @@ class WordPieces:
                 f"{CLS} in front and {SEP} at the end")
         return pieces
 
+    def vocab(self) -> dict[str, int]:
+        """Every word piece and its id (its row of the embedding table)."""
+        return self._tok.get_vocab()
+
     def piece_ids(self, text: str) -> tuple[int, ...]:
         """The ids of `text`'s pieces alone, without [CLS]/[SEP]."""
         ids = tuple(self._tok.encode(text, add_special_tokens=False).ids)
