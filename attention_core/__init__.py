@@ -10,6 +10,7 @@ torch + numpy only; never imports manim. One module per idea of the lecture:
     model       load_model, ToyModel                   the shipped, learned toy model
     transformer load_lecture_layer, load_deep_stack    the positional toy models
     cross       load_cross                             the cross-attention toy head
+    pretrained/ load_pretrained, head_pulls, ...       a real BERT (MiniLM) run by this core
     vocab       UnknownWordError, tokenize             words in, with helpful errors
     training/   how the toy models were made and measured (kept apart)
 """
