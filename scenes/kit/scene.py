@@ -1,8 +1,16 @@
-"""The base of every clip: captions, named key moments, and parameters.
+"""The base of every clip: captions (spoken or not), named key moments, and parameters.
 
 * `narrate(text)` starts a caption that lasts until the next one (Manim
   subcaptions, written as .srt beside the video); `settle()` holds the frame
   until the current caption has been up long enough to be read.
+* `voice` (a class attribute, None = silent) makes every caption spoken: the
+  speech starts with the caption, the animations that follow play under it,
+  and the next narrate() (or the scene's end) first waits until the speech is
+  over plus `SPEECH_PAUSE`, so speech never overlaps and is never cut. The
+  caption is on screen (in the .srt) exactly while it is spoken. Rendering
+  chooses the voice with `with_voice` (a subclass, as with `moment_hooks`), so
+  scenes never mention it; `narrate(text, spoken=...)` is only for a caption
+  whose automatic speech text (`narration.speakable`) reads badly.
 * `moment(name)` marks a key moment. Figures for slides are taken there, and
   tests snapshot what is on screen there. Names must be declared in
   `key_moments` so tools can list them without running the scene.
@@ -19,15 +27,31 @@ from typing import Any, ClassVar
 from manim import ManimColor, Scene
 from manim.utils.exceptions import EndSceneEarlyException
 
+from narration import Speech, Voice, speakable
+
 from .theme import THEME
 
 MomentHook = Callable[["ExplainerScene", str], None]
 READING_SPEED = 15.0  # characters per second, a common subtitle guideline
+# Silence between one caption's speech and the next: a breath longer than the gap between
+# sentences inside a caption (narration.piper_voice.SENTENCE_GAP), so a new caption is heard
+# as a new thought, and short enough that animations waiting on it do not stall.
+SPEECH_PAUSE = 0.5
 
 
 def reading_time(text: str) -> float:
     """Seconds a viewer needs to read `text` as a caption."""
     return len(text) / READING_SPEED
+
+
+@dataclasses.dataclass(frozen=True)
+class _Line:
+    """The caption on screen: since when, and its speech if it is spoken."""
+
+    text: str
+    spoken: str
+    start: float
+    speech: Speech | None
 
 
 class ParamError(ValueError):
@@ -51,56 +75,92 @@ class ExplainerScene(Scene):
     # Hooks called at every moment(); the figure renderer and tests add theirs.
     moment_hooks: ClassVar[tuple[MomentHook, ...]] = ()
 
+    # The voice that speaks every caption; None: silent, captions timed by reading speed.
+    voice: ClassVar[Voice | None] = None
+
     def setup(self) -> None:
         self.camera.background_color = ManimColor(THEME.background)
         self.captions: list[tuple[str, float, float]] = []
+        self.spoken: list[str] = []  # what the voice says (or would say) for each caption
         self.moments_reached: list[tuple[str, float]] = []
-        self._open_caption: tuple[str, float] | None = None
+        self._open_caption: _Line | None = None
+        self._sounded = False
 
     # ---- captions ---------------------------------------------------------
-    def narrate(self, text: str) -> None:
+    def narrate(self, text: str, spoken: str | None = None) -> None:
         """Show `text` as the caption from now until the next narrate().
 
-        The previous caption first gets the rest of its reading time, so no
-        caption ever flashes by faster than it can be read.
+        The previous caption first gets the rest of its reading time (or, with a voice,
+        of its speech and SPEECH_PAUSE), so no caption ever flashes by faster than it
+        can be read and no speech is cut. `spoken` replaces the automatic speech text.
         """
-        self._finish_reading()
+        self._finish_line()
         self._close_caption()
-        self._open_caption = (text, self.renderer.time)
+        spoken = speakable(text) if spoken is None else spoken
+        speech = self.voice.speak(text, spoken) if self.voice is not None else None
+        if speech is not None:
+            self.add_sound(str(speech.path))
+            self._sounded = True
+        self._open_caption = _Line(text, spoken, self.renderer.time, speech)
 
-    def _finish_reading(self) -> None:
-        if self._open_caption is not None:
-            text, start = self._open_caption
-            remaining = reading_time(text) - (self.renderer.time - start)
+    def _finish_line(self) -> None:
+        line = self._open_caption
+        if line is None:
+            return
+        elapsed = self.renderer.time - line.start
+        if line.speech is None:
+            remaining = reading_time(line.text) - elapsed
             if remaining > 0.05:
                 self.wait(remaining)
+        else:
+            self._wait_until(line.start + line.speech.duration + SPEECH_PAUSE)
+
+    def _wait_until(self, t: float) -> None:
+        """Hold until scene time `t`, or at most one frame later. A still wait renders
+        whole frames, rounded down, so it is topped up frame by frame."""
+        while t - self.renderer.time > 1e-9:
+            self.wait(max(t - self.renderer.time, 1 / self.camera.frame_rate))
 
     def settle(self, minimum: float = 0.5) -> None:
-        """Wait until the current caption has been up for its reading time (and at
-        least `minimum` more seconds, so the last animation is seen at rest)."""
-        if self._open_caption is None:
+        """Wait until the current caption has been up for its reading time, or has been
+        spoken (and at least `minimum` more seconds, so the last animation is seen at rest)."""
+        line = self._open_caption
+        if line is None:
             self.wait(minimum)
             return
-        text, start = self._open_caption
-        self.wait(max(reading_time(text) - (self.renderer.time - start), minimum))
+        if line.speech is None:
+            self.wait(max(reading_time(line.text) - (self.renderer.time - line.start), minimum))
+        else:
+            self._wait_until(max(line.start + line.speech.duration, self.renderer.time + minimum))
 
     def _close_caption(self) -> None:
-        if self._open_caption is None:
+        line = self._open_caption
+        if line is None:
             return
-        text, start = self._open_caption
         self._open_caption = None
-        duration = self.renderer.time - start
+        elapsed = self.renderer.time - line.start
+        duration = elapsed if line.speech is None else min(line.speech.duration, elapsed)
         if duration <= 0:
             return
-        self.add_subcaption(text, duration=duration, offset=-duration)
-        self.captions.append((text, start, start + duration))
+        self.add_subcaption(line.text, duration=duration, offset=-elapsed)
+        self.captions.append((line.text, line.start, line.start + duration))
+        self.spoken.append(line.spoken)
 
     def tear_down(self) -> None:
         try:
-            self._finish_reading()
+            self._finish_line()
         except EndSceneEarlyException:  # a render cut short (upto_animation_number)
             pass
         self._close_caption()
+        if self.voice is not None:
+            if self._sounded:  # a silent tail: the audio track lasts as long as the video
+                self.add_sound(str(self.voice.cache.silence()))
+            self.voice.end_scene()
+
+    @classmethod
+    def with_voice(cls, voice: Voice | None) -> type[ExplainerScene]:
+        """A subclass whose captions `voice` speaks (None: silent)."""
+        return type(cls.__name__, (cls,), {"voice": voice, "__module__": cls.__module__})
 
     # ---- key moments ------------------------------------------------------
     def moment(self, name: str) -> None:
