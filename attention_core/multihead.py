@@ -73,14 +73,38 @@ class MultiHeadAttention:
         return torch.cat([h.w_o for h in self.heads], dim=0)
 
     @classmethod
+    def from_packed(cls, w_q: Tensor, w_k: Tensor, w_v: Tensor, w_o: Tensor, n_heads: int,
+                    b_q: Tensor | None = None, b_k: Tensor | None = None,
+                    b_v: Tensor | None = None, b_o: Tensor | None = None
+                    ) -> MultiHeadAttention:
+        """Split packed projections in torch's (out, in) layout into per-head weights.
+
+        w_q, w_k, w_v: (n_heads·d_h, d_in), head h owning rows h·d_h … (h+1)·d_h;
+        w_o: (d_model, n_heads·d_h), whose columns take the concatenated heads, so head
+        h's value-up block is rows h·d_h … of w_oᵀ. This is how both
+        `nn.MultiheadAttention` and BERT store a layer.
+        """
+        d_h = w_q.shape[0] // n_heads
+
+        def rows(t: Tensor | None, h: int) -> Tensor | None:
+            return None if t is None else t[h * d_h: (h + 1) * d_h].clone()
+
+        with torch.no_grad():
+            heads = [HeadWeights(w_q=rows(w_q, h).T.contiguous(),  # (d_model, d_h)
+                                 w_k=rows(w_k, h).T.contiguous(),  # (d_context, d_h)
+                                 w_v=rows(w_v, h).T.contiguous(),  # (d_context, d_h)
+                                 w_o=rows(w_o.T, h).contiguous(),  # (d_h, d_model)
+                                 b_q=rows(b_q, h), b_k=rows(b_k, h), b_v=rows(b_v, h))
+                     for h in range(n_heads)]
+        return cls(heads=heads, out_bias=None if b_o is None else b_o.detach().clone())
+
+    @classmethod
     def from_torch(cls, module: nn.MultiheadAttention) -> MultiHeadAttention:
         """Split a batch-first `nn.MultiheadAttention` into per-head weights."""
         if not module.batch_first:
             raise ValueError("from_torch expects nn.MultiheadAttention(..., batch_first=True)")
         if module.bias_k is not None or module.add_zero_attn:
             raise ValueError("add_bias_kv and add_zero_attn have no place in the lecture's head")
-        d, n_heads = module.embed_dim, module.num_heads
-        d_h = d // n_heads
         with torch.no_grad():
             if module._qkv_same_embed_dim:
                 wq, wk, wv = module.in_proj_weight.detach().chunk(3, dim=0)  # each (d, d)
@@ -88,29 +112,12 @@ class MultiHeadAttention:
                 wq = module.q_proj_weight.detach()  # (d, d)
                 wk = module.k_proj_weight.detach()  # (d, kdim)
                 wv = module.v_proj_weight.detach()  # (d, vdim)
+            bq = bk = bv = None
             if module.in_proj_bias is not None:
                 bq, bk, bv = module.in_proj_bias.detach().chunk(3)
-            else:
-                bq = bk = bv = None
-            wo = module.out_proj.weight.detach().T  # (d, d): concat(heads) @ wo
-            out_bias = None if module.out_proj.bias is None else module.out_proj.bias.detach()
-
-        def rows(t: Tensor | None, h: int) -> Tensor | None:
-            return None if t is None else t[h * d_h : (h + 1) * d_h]
-
-        heads = [
-            HeadWeights(
-                w_q=rows(wq, h).T.clone(),
-                w_k=rows(wk, h).T.clone(),
-                w_v=rows(wv, h).T.clone(),
-                w_o=rows(wo, h).clone(),
-                b_q=rows(bq, h),
-                b_k=rows(bk, h),
-                b_v=rows(bv, h),
-            )
-            for h in range(n_heads)
-        ]
-        return cls(heads=heads, out_bias=out_bias)
+            bo = None if module.out_proj.bias is None else module.out_proj.bias.detach()
+            return cls.from_packed(wq, wk, wv, module.out_proj.weight.detach(),
+                                   module.num_heads, bq, bk, bv, bo)
 
     def __call__(
         self, x: Tensor, context: Tensor | None = None, causal: bool = False

@@ -37,7 +37,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from ..attention import attend_projected
-from ..multihead import HeadWeights, MultiHeadAttention, MultiHeadResult
+from ..multihead import MultiHeadAttention, MultiHeadResult
 from .checkpoint import MINILM, Checkpoint, open_checkpoint, resolve
 from .config import BertConfig
 from .tokenizer import Pieces, WordPieces
@@ -79,20 +79,9 @@ def split_heads(t: dict[str, Tensor], prefix: str, n_heads: int) -> MultiHeadAtt
     def b(name: str) -> Tensor:
         return t[f"{prefix}{name}.bias"]
 
-    d_h = w("self.query").shape[0] // n_heads
-    heads = []
-    for h in range(n_heads):
-        rows = slice(h * d_h, (h + 1) * d_h)
-        heads.append(HeadWeights(
-            w_q=w("self.query")[rows].T.contiguous(),  # (d_model, d_h)
-            w_k=w("self.key")[rows].T.contiguous(),  # (d_model, d_h)
-            w_v=w("self.value")[rows].T.contiguous(),  # (d_model, d_h)  value down
-            w_o=w("output.dense")[:, rows].T.contiguous(),  # (d_h, d_model)  value up
-            b_q=b("self.query")[rows].clone(),
-            b_k=b("self.key")[rows].clone(),
-            b_v=b("self.value")[rows].clone(),
-        ))
-    return MultiHeadAttention(heads=heads, out_bias=b("output.dense").clone())
+    return MultiHeadAttention.from_packed(
+        w("self.query"), w("self.key"), w("self.value"), w("output.dense"), n_heads,
+        b("self.query"), b("self.key"), b("self.value"), b("output.dense"))
 
 
 @contextmanager
