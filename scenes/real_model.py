@@ -38,7 +38,7 @@ from attention_core.pretrained import (
 )
 from attention_core.pretrained.senses import NEUTRAL_CONTEXTS, check_anchor
 from attention_core.similarity import cosine
-from scenes.kit import SAFE, THEME, ExplainerScene, ParamError, fmt, label
+from scenes.kit import SAFE, THEME, ExplainerScene, ParamError, fit_width, fmt, label
 from scenes.kit.strip import VectorStrip
 from scenes.kit.wrap import WrappedText, wrap_lines
 from scenes.real_model_parts import (
@@ -55,13 +55,15 @@ from scenes.real_model_parts import (
     update_lengths,
 )
 
-MAX_PIECES = 14  # with [CLS] and [SEP]: the longest row of pieces the screen shows at size 20
+MAX_PIECES = 14  # with [CLS] and [SEP], and only if they fit ROW_MAX (12 nearly always do)
 MAX_FOCUS_PIECES = 2  # score rows the pattern has room for (one per piece of the focus word)
 MAX_NAME = 12  # letters in a sense's name: it labels the axes, the legend and the notes
 
 
 def top_line(m):
-    """A screen's title or heading, centred at the top of the safe area."""
+    """A screen's title or heading, centred at the top of the safe area (a long focus word
+    or sense name may shrink a heading a little: set at 32, it stays above 20 px)."""
+    fit_width(m, SAFE.width)
     return m.move_to([0, SAFE.top - m.height / 2, 0])
 
 
@@ -154,11 +156,12 @@ class RealModelParams:
             raise word_error("sentences", f"the focus word {self.focus!r} is cut into "
                              f"{len(spans[0].pieces)} pieces {list(spans[0].pieces)}; the "
                              f"pattern shows at most {MAX_FOCUS_PIECES}", self.focus)
-        row = piece_row(model.run(pieces), spans[0])
+        row = piece_row(pieces, spans[0])
         if row.width > ROW_MAX:
-            raise word_error("sentences", f"{sentence!r} is too wide to show legibly "
-                             f"({row.width:.1f} of {ROW_MAX:.1f} units): use shorter words",
-                             sentence)
+            raise word_error("sentences", f"{sentence!r} is too wide to show legibly: its "
+                             f"{len(pieces)} word pieces need {row.width:.1f} of the "
+                             f"{ROW_MAX:.1f} units a row has at 20 px; use shorter words or "
+                             "fewer of them", sentence)
         if len(wrap_lines(f"{tag}  {sentence}", PANEL_W)) > 2:
             raise word_error("sentences", f"{sentence!r} is too long to head its panel in "
                                           "two lines: shorten it", sentence)
@@ -172,8 +175,8 @@ def held_out_accuracy(model: PretrainedBert) -> SenseAccuracy:
 
 class RealModel(ExplainerScene):
     name = "real_model"
-    description = ("MiniLM reads \u201capple\u201d: word pieces, its lean layer by layer, "
-                   "the heads that pull.")
+    description = ("A real model (MiniLM) reads a word in two sentences: word pieces, its "
+                   "lean layer by layer, the heads that pull it.")
     key_moments = ("pieces", "lean", "accuracy", "heads", "pattern")
     params = RealModelParams()
 
@@ -234,7 +237,7 @@ class RealModel(ExplainerScene):
         for k, (run, span, y) in enumerate(zip(runs, spans, (2.4, 0.25), strict=True)):
             heading = label(f"{'AB'[k]}  {p.sentences[k]}", THEME.small, THEME.muted)
             heading.move_to([SAFE.left, y, 0], aligned_edge=LEFT)
-            row = piece_row(run, span).move_to([SAFE.left, y - 0.55, 0], aligned_edge=LEFT)
+            row = piece_row(run.pieces, span).move_to([SAFE.left, y - 0.55, 0], aligned_edge=LEFT)
             strip = VectorStrip(e[k].tolist(), THEME.embedding, width=SAFE.width, height=0.4,
                                 scale=scale).move_to([SAFE.left, y - 1.55, 0], aligned_edge=LEFT)
             marks.add(row.word_marks([w.text for w in split_words(run)]))
@@ -360,7 +363,7 @@ class RealModel(ExplainerScene):
                                  f"{p.focus} toward {best.toward}, "
                                  f"{fmt(best.pull, sign=True)}", THEME.heading))
         extra = 0.5 * (len(best.span.pieces) - 1)  # a split word's second score row
-        row = piece_row(pulls.run, pulls.span)
+        row = piece_row(pulls.run.pieces, pulls.span)
         row.move_to([SAFE.left + AXIS_W, -0.28 + extra, 0], aligned_edge=LEFT)
         self.pattern = view = PatternView(row, best, bar_height=2.7 - extra)
         w = best.weight_row

@@ -28,7 +28,7 @@ from manim import (
     VGroup,
 )
 
-from attention_core.pretrained import BertRun, HeadPull, SenseReading, WordSpan
+from attention_core.pretrained import BertRun, HeadPull, Pieces, SenseReading, WordSpan
 from scenes.kit import (
     SAFE,
     THEME,
@@ -58,10 +58,10 @@ def sense_colors(names: Sequence[str]) -> tuple[str, ...]:
     return tuple(c if c is not None else next(spare, THEME.muted) for c in taken)
 
 
-def piece_row(run: BertRun, focus: WordSpan) -> PieceRow:
+def piece_row(pieces: Pieces, focus: WordSpan) -> PieceRow:
     """The sentence as its pieces, split words joined, the focus word's pieces boxed."""
-    splits = [(w.start, w.stop) for w in run.words if w.is_split]
-    row = PieceRow(run.tokens, splits)
+    splits = [(w.start, w.stop) for w in pieces.words if w.is_split]
+    row = PieceRow(pieces.tokens, splits)
     for i in focus.positions:
         row.tokens[i].highlight(THEME.query)
     return row
