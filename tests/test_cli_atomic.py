@@ -5,6 +5,7 @@ The late interrupts are delivered deterministically: tests/fixtures/faults/sitec
 there, then lets the process go on.
 """
 
+import operator
 import signal
 import subprocess
 import sys
@@ -30,6 +31,7 @@ from test_cli_support import (
 
 OLD_VIDEO = b"the previous good render"
 OLD_CAPTIONS = b"1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n"
+SIGNAL_NAME = operator.attrgetter("name")
 
 
 def previous_renders(out, *labels):
@@ -42,7 +44,7 @@ def previous_renders(out, *labels):
 
 
 @needs_video
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=SIGNAL_NAME)
 def test_interrupted_render_keeps_the_previous_output(tmp_path, how):
     video = tmp_path / "tiny_scenes.Slow.mp4"
     video.write_bytes(OLD_VIDEO)
@@ -68,7 +70,7 @@ def test_interrupted_render_keeps_the_previous_output(tmp_path, how):
 
 
 @needs_video
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM], ids=SIGNAL_NAME)
 @pytest.mark.parametrize("fault", ["write", "rename", "between-renames"])
 def test_a_late_interrupt_keeps_the_previous_output(tmp_path, fault, how):
     """Stopped while Manim writes the final video, just before it is moved into place, or
@@ -88,7 +90,7 @@ def test_a_late_interrupt_keeps_the_previous_output(tmp_path, fault, how):
 
 @needs_video
 @needs_proc
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=SIGNAL_NAME)
 def test_interrupting_parallel_workers_leaves_no_process_behind(tmp_path, how):
     """--jobs 2, both workers busy writing their videos: the main process is stopped (or
     killed outright), and every process it started goes with it."""
