@@ -6,6 +6,7 @@ there, then lets the process go on.
 """
 
 import operator
+import os
 import signal
 import subprocess
 import sys
@@ -25,6 +26,7 @@ from test_cli_support import (
     running,
     snapshot,
     start_with_fault,
+    stopped,
     temporaries,
     wait_until_paused,
 )
@@ -32,6 +34,10 @@ from test_cli_support import (
 OLD_VIDEO = b"the previous good render"
 OLD_CAPTIONS = b"1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n"
 SIGNAL_NAME = operator.attrgetter("name")
+
+
+def alive(family: dict[int, str]) -> list[int]:
+    return [pid for pid, started in family.items() if running(pid, started)]
 
 
 def previous_renders(out, *labels):
@@ -82,7 +88,7 @@ def test_a_late_interrupt_keeps_the_previous_output(tmp_path, fault, how):
     wait_until_paused(proc, flags)
     proc.send_signal(how)
     resume(flags)
-    _, err = proc.communicate(timeout=60)
+    err = stopped(proc, flags)
     assert proc.returncode == 130, err
     assert "interrupted" in err and "Traceback" not in err
     assert snapshot(out) == before  # same files, same bytes; no temporaries, no new key
@@ -102,12 +108,16 @@ def test_interrupting_parallel_workers_leaves_no_process_behind(tmp_path, how):
     workers = wait_until_paused(proc, flags, count=2)
     family = descendants(proc.pid)  # the workers, and multiprocessing's resource tracker
     assert set(workers) <= set(family)
-    proc.send_signal(how)  # to the main process only, as `kill PID` does
-    _, err = proc.communicate(timeout=60)
-    deadline = time.monotonic() + 10
-    while any(map(running, family)) and time.monotonic() < deadline:
-        time.sleep(0.1)
-    assert not [pid for pid in family if running(pid)], "orphans left running"
+    try:
+        proc.send_signal(how)  # to the main process only, as `kill PID` does
+        err = stopped(proc, flags)
+        deadline = time.monotonic() + 10
+        while alive(family) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not alive(family), "orphans left running"
+    finally:  # a failing test must not leave them rendering either
+        for pid in alive(family):
+            os.kill(pid, signal.SIGKILL)
     if how == signal.SIGKILL:  # no chance to clean up: the next run does
         assert proc.returncode == -signal.SIGKILL
         assert {(out / f"{label}.mp4").read_bytes() for label in labels} == {OLD_VIDEO}

@@ -96,40 +96,59 @@ def temporaries(folder: Path) -> list[Path]:
 
 
 # ---- processes --------------------------------------------------------------------------
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (children, their children...), from /proc."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            text = stat.read_text()
-        except OSError:
-            continue
-        parent = int(text[text.rfind(")") + 2:].split()[1])
-        children.setdefault(parent, []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def running(pid: int) -> bool:
-    """Alive and not a zombie (a dead child nobody reaped is not running)."""
+def _stat(pid: int) -> list[str] | None:
+    """/proc/PID/stat after the command name: state, parent, ..., start time (index 19)."""
     try:
         text = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
-        return False
-    return not text[text.rfind(")") + 2:].startswith("Z")
+        return None
+    return text[text.rfind(")") + 2:].split()
+
+
+def descendants(pid: int) -> dict[int, str]:
+    """Every process below `pid` (children, their children...), each with its start time,
+    which tells it from a later process that reuses its pid."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").glob("[0-9]*"):
+        if (fields := _stat(int(entry.name))) is not None:
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = {}, [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            if (fields := _stat(child)) is not None:
+                found[child] = fields[19]
+                todo.append(child)
+    return found
+
+
+def running(pid: int, started: str) -> bool:
+    """That very process is alive and not a zombie (a dead child nobody reaped)."""
+    fields = _stat(pid)
+    return fields is not None and fields[19] == started and fields[0] != "Z"
 
 
 def start_with_fault(fault: str, out: Path, flags: Path, *args) -> subprocess.Popen:
-    """render.py ARGS with the fault injector on: it pauses at `fault` (see FAULTS)."""
+    """render.py ARGS with the fault injector on: it pauses at `fault` (see FAULTS).
+
+    Its output goes to files in `flags` (read them with `said`), not pipes: an orphan
+    holding a pipe open would make reading it hang instead of failing the test.
+    """
     flags.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(FAULTS), "RENDER_FAULT": fault,
            "RENDER_FAULT_DIR": str(out), "RENDER_FAULT_FLAGS": str(flags)}
-    return subprocess.Popen([*RENDER, *args], cwd=FIXTURES, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with open(flags / "stdout", "w") as stdout, open(flags / "stderr", "w") as stderr:
+        return subprocess.Popen([*RENDER, *args], cwd=FIXTURES, env=env, text=True,
+                                stdout=stdout, stderr=stderr)
+
+
+def stopped(proc: subprocess.Popen, flags: Path, timeout: float = 60) -> str:
+    """Wait for a process started by `start_with_fault` to end; what it said on stderr."""
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail(f"render.py did not stop within {timeout:.0f} s of the signal")
+    return (flags / "stderr").read_text()
 
 
 def wait_until_paused(proc: subprocess.Popen, flags: Path, count: int = 1,
@@ -139,7 +158,7 @@ def wait_until_paused(proc: subprocess.Popen, flags: Path, count: int = 1,
     while len(ready := list(flags.glob("ready-*"))) < count:
         if proc.poll() is not None:
             pytest.fail(f"render.py ended (exit {proc.returncode}) before reaching the fault:"
-                        f"\n{proc.communicate()[1]}")
+                        f"\n{(flags / 'stderr').read_text()}")
         if time.monotonic() > deadline:
             proc.kill()
             pytest.fail("render.py never reached the fault")
