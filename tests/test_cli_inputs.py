@@ -17,7 +17,7 @@ GOOD_MANIFEST = 'title = "x"\n\n[[chapter]]\ntitle = "One"\nscene = "values"\n'
 def out(tmp_path):
     """An output folder already holding earlier renders, which a bad command must keep."""
     folder = tmp_path / "out"
-    for name in ("talk.mp4", "talk.srt", "lecture.mp4", "scenes.Intro.mp4",
+    for name in ("talk.mp4", "talk.srt", "lecture.mp4", "scenes.Intro.mp4", "values.mp4",
                  "apple_in_context/embedding.png"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_bytes(PREVIOUS)
