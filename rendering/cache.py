@@ -21,7 +21,7 @@ from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
 
-from .files import atomic_text
+from .files import atomic_text, read_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED_TREES = ("scenes/kit", "attention_core")
@@ -62,7 +62,7 @@ def scene_sources(path: Path) -> list[Path]:
         if current in seen or not current.exists():
             continue
         seen.append(current)
-        for node in ast.walk(ast.parse(current.read_text(encoding="utf-8"))):
+        for node in ast.walk(ast.parse(read_text(current))):
             names = []
             if isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import typing
 from pathlib import Path
 
 from . import interrupt
@@ -54,12 +55,18 @@ def _finish(args, outcomes, reporter, extra_rows=()) -> int:
     for o in failed:
         if args.verbose:
             print(o.trace, file=sys.stderr)
-        print(f"error: {o.task.label}: {o.error}", file=sys.stderr)
+        _error(f"{o.task.label}: {o.error}")
     for o in outcomes:
         if o.status != "failed":
             for path in (o.outputs if o.task.kind == "figures" else o.task.outputs[:1]):
                 print(path)
     return 1 if failed else 0
+
+
+def _error(message: str) -> None:
+    """One line on stderr, even when a library's message (ffmpeg's, say) spans several."""
+    print("error: " + " ".join(line.strip() for line in message.splitlines() if line.strip()),
+          file=sys.stderr)
 
 
 def _short(path: Path) -> str:
@@ -157,8 +164,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one `error:` line like every other."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        _error(f"{message} (see {self.prog} --help)")
+        sys.exit(2)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="render.py", description="Render attention explainers.")
+    p = Parser(prog="render.py", description="Render attention explainers.")
     p.add_argument("--verbose", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -216,7 +231,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.verbose:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted: finished outputs were kept; unfinished ones were discarded and "

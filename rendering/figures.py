@@ -135,5 +135,5 @@ def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png"
         except _Done:
             pass
         if remaining:
-            raise RenderFailed(f"{ref.label}: never reached moment(s) {', '.join(remaining)}")
+            raise RenderFailed(f"never reached moment(s) {', '.join(remaining)}")
     return written

@@ -1,4 +1,7 @@
-"""Writing files so that nothing half-written ever stands where a good file was.
+"""The user's files: read them with one clear error, write them so nothing is lost.
+
+Every file a user names (a spec, a manifest, a scene file) is read by `read_text`, so a
+folder, a missing file or another encoding gives the same one-line error everywhere.
 
 Every temporary name starts with `.tmp-<pid>-`, in the destination's folder
 (so the final rename is atomic); leftovers of killed processes are removed by
@@ -15,18 +18,74 @@ from collections.abc import Callable
 from pathlib import Path
 
 from . import interrupt
+from .errors import UserError
 
 _TEMP = re.compile(r"^\.tmp-(\d+)-")
+
+
+def read_text(path: Path) -> str:
+    """A text file the user wrote, or a UserError saying why it cannot be read.
+
+    UTF-8, with or without the byte-order mark some Windows editors put first.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise UserError(f"{path}: is a folder, not a file") from None
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read it: {exc.strerror}") from None
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise UserError(f"{path}:{line}: not UTF-8 text (byte 0x{data[exc.start]:02x}): "
+                        "save it with UTF-8 encoding") from None
 
 
 def tmp_prefix(name: str) -> str:
     return f".tmp-{os.getpid()}-{name}-"
 
 
-def commit(tmp: str | Path, path: Path) -> None:
-    """Move a finished file into place: atomic, and never after a stop was asked for."""
+def commit(*moves: tuple[str | Path, Path]) -> None:
+    """Move finished files (tmp, destination) into place: all of them or none.
+
+    Never after a stop was asked for. Each rename is atomic; a stop that lands between
+    two of them puts back what the first ones replaced, so a video never ends up beside
+    the captions of another render.
+    """
     interrupt.check()  # a stopped command puts nothing new in place
-    os.replace(tmp, path)
+    kept: list[tuple[Path, Path | None]] = []  # (destination, its previous version)
+    try:
+        for tmp, path in moves:
+            kept.append((path, _previous(path)))
+            os.replace(tmp, path)
+        interrupt.check()  # a stop swallowed between the renames still undoes them
+    except BaseException:
+        for path, previous in reversed(kept):
+            if previous is None:
+                path.unlink(missing_ok=True)  # there was none before
+            elif previous.exists():
+                os.replace(previous, path)
+        raise
+    finally:
+        for _, previous in kept:
+            if previous is not None:
+                previous.unlink(missing_ok=True)
+
+
+def _previous(path: Path) -> Path | None:
+    """A second name for the file at `path` (a hard link, else a copy), to put it back."""
+    if not path.exists():
+        return None
+    keep = path.parent / f"{tmp_prefix(path.name)}previous"
+    keep.unlink(missing_ok=True)
+    try:
+        os.link(path, keep)
+    except OSError:  # a filesystem without hard links
+        shutil.copy2(path, keep)
+    return keep
 
 
 def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
@@ -37,7 +96,7 @@ def atomic_write(path: Path, write: Callable[[Path], None]) -> Path:
     try:
         write(Path(tmp))
         os.chmod(tmp, 0o644)
-        commit(tmp, path)
+        commit((tmp, path))
     finally:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -55,7 +114,17 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    return not _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Dead but not yet reaped: a killed worker whose parent died too, in a container
+    whose first process never reaps orphans."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat[stat.rfind(")") + 2:].startswith("Z")
 
 
 def clean_stale(folder: Path) -> None:

@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import multiprocessing as mp
+import os
 import queue as queue_module
 import signal
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -71,7 +73,7 @@ _slot = 0
 _progress: mp.Queue | None = None
 
 
-def _init_worker(slots: mp.Queue, progress: mp.Queue) -> None:
+def _init_worker(slots: mp.Queue, progress: mp.Queue, parent: int) -> None:
     global _slot, _progress
     _slot, _progress = slots.get(), progress
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the main process decides what stops
@@ -81,6 +83,13 @@ def _init_worker(slots: mp.Queue, progress: mp.Queue) -> None:
         ctypes.CDLL("libc.so.6").prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except OSError:
         pass
+    if os.getppid() != parent:  # the main process died before we asked to follow it
+        os._exit(1)
+    # Manim's (disabled) tqdm bars would share a multiprocessing lock, which a killed
+    # worker leaves behind for the resource tracker to warn about: a thread lock will do
+    from tqdm import tqdm
+
+    tqdm.set_lock(threading.RLock())
 
 
 def execute(index: int, task: Task) -> Outcome:
@@ -139,7 +148,8 @@ def run_tasks(tasks: list[Task], jobs: int, force: bool, reporter: Reporter) -> 
             outcomes[i] = Outcome(task, "up to date", outputs=list(task.outputs))
         else:
             todo.append((i, task))
-    for folder in sorted({t.outputs[0].parent for t in tasks}):
+    folders = sorted({t.outputs[0].parent for t in tasks})
+    for folder in folders:
         clean_stale(folder)  # leftovers of killed runs, even where nothing needs rendering
     expected = _expected()
     # longest first (by last known duration): the last task to start is a short one,
@@ -152,7 +162,12 @@ def run_tasks(tasks: list[Task], jobs: int, force: bool, reporter: Reporter) -> 
             outcomes[i] = _run_here(i, task, reporter)
             _report_outcome(reporter, i, outcomes[i])
     elif todo:
-        _run_pool(todo, workers, expected, reporter, outcomes)
+        try:
+            _run_pool(todo, workers, expected, reporter, outcomes)
+        except BaseException:
+            for folder in folders:
+                clean_stale(folder)  # what the killed workers were writing
+            raise
     done = [outcomes[i] for i in range(len(tasks))]
     _remember(done)
     return done
@@ -180,7 +195,7 @@ def _run_pool(todo, workers: int, expected: dict, reporter: Reporter,
     for slot in range(workers):
         slots.put(slot)
     pool = ProcessPoolExecutor(workers, mp_context=ctx, initializer=_init_worker,
-                               initargs=(slots, progress))
+                               initargs=(slots, progress, os.getpid()))
     pending: dict[Future, int] = {}
     tasks, started = dict(todo), set()
 
@@ -201,9 +216,12 @@ def _run_pool(todo, workers: int, expected: dict, reporter: Reporter,
                 outcomes[i] = future.result()
                 _report_outcome(reporter, i, outcomes[i])
     except BaseException:
-        for process in list(getattr(pool, "_processes", {}).values()):
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
             process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            process.join(timeout=10)  # reaped: their temporaries now count as stale
+        pool.shutdown(cancel_futures=True)
         raise
     pool.shutdown()
 

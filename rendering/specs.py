@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .files import read_text
 from .targets import SceneRef
 
 
@@ -35,9 +36,7 @@ class TomlDoc:
 
     def __init__(self, path: Path):
         self.path = path
-        if not path.exists():
-            raise UserError(f"{path}: no such file")
-        self.text = path.read_text(encoding="utf-8")
+        self.text = read_text(path)
         self.lines = self.text.splitlines()
         try:
             self.data = tomllib.loads(self.text)

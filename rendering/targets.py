@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import UserError
+from .files import read_text
 
 SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
 
@@ -52,10 +53,18 @@ class SceneRef:
 
 
 def _scene_classes_by_ast(path: Path) -> list[str]:
-    """Classes in a file that define construct(): its scenes, found without importing."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)
-            and any(isinstance(f, ast.FunctionDef) and f.name == "construct" for f in node.body)]
+    """A file's scenes, found without importing it (the main process never loads Manim):
+    classes that define construct(), and classes derived from those in the same file."""
+    scenes: list[str] = []
+    for node in ast.parse(read_text(path), filename=str(path)).body:
+        if not isinstance(node, ast.ClassDef):
+            continue
+        defines = any(isinstance(f, ast.FunctionDef) and f.name == "construct"
+                      for f in node.body)
+        inherits = any(isinstance(base, ast.Name) and base.id in scenes for base in node.bases)
+        if defines or inherits:
+            scenes.append(node.name)
+    return scenes
 
 
 def known_scene(name: str):
@@ -83,8 +92,6 @@ def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
         return [read_scene_spec((where / file_part).resolve())]
     if file_part.endswith(".py"):
         path = (where / file_part).resolve()
-        if not path.exists():
-            raise UserError(f"{file_part}: no such file")
         try:
             found = _scene_classes_by_ast(path)
         except SyntaxError as exc:

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import interrupt
 from .errors import RenderFailed, UserError
 from .files import commit, tmp_prefix
 from .presets import encoder_options, quality
@@ -75,16 +74,15 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
             except UserError:
                 raise
             except Exception as exc:
-                raise RenderFailed(f"{job.ref.label}: render failed: "
-                                   f"{type(exc).__name__}: {exc}") from exc
+                raise RenderFailed(f"render failed: {type(exc).__name__}: {exc}") from exc
             artifact = scene.output_plan.primary_artifact
             captions = scene.output_plan.subcaption_file
         if artifact is None or not Path(artifact).exists():
-            raise RenderFailed(f"{job.ref.label}: Manim produced no {job.fmt} file")
-        interrupt.check()  # stopped: neither the captions nor the video move into place
+            raise RenderFailed(f"Manim produced no {job.fmt} file")
+        moves = [(artifact, job.out)]
         if captions is not None and Path(captions).exists():
-            commit(captions, job.captions)
-        commit(artifact, job.out)  # atomic: the old file stays until this instant
+            moves.insert(0, (captions, job.captions))
+        commit(*moves)  # the old video and captions stay until this instant, together
         return job.out
     finally:
         shutil.rmtree(media, ignore_errors=True)
