@@ -11,7 +11,8 @@ import xml.etree.ElementTree as ET
 import numpy as np
 import pytest
 from PIL import Image
-from test_cli_support import assert_quiet, needs_latex, needs_video, one_line_error, probe, run
+
+from cli_support import assert_quiet, needs_latex, needs_video, one_line_error, probe, run
 
 
 def test_list_names_every_scene_with_a_description():

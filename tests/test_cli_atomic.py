@@ -13,7 +13,8 @@ import sys
 import time
 
 import pytest
-from test_cli_support import (
+
+from cli_support import (
     FIXTURES,
     RENDER,
     ROOT,

@@ -6,7 +6,8 @@ None of these needs ffmpeg: they stop before any render starts.
 """
 
 import pytest
-from test_cli_support import needs_video, one_line_error, probe, run, snapshot
+
+from cli_support import needs_video, one_line_error, probe, run, snapshot
 
 PREVIOUS = b"a previous good render"
 GOOD_SPEC = 'scene = "apple_in_context"\nfocus = "apple"\n'
