@@ -19,19 +19,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from letters import TEXT_KINDS, created_size, letter_heights, string_of, up_direction
 from manim import Axes, Mobject, VMobject
 
-from scenes.kit import FRAME, SAFE, STAGE, THEME, AttentionGrid, EmbeddingPlane, MatrixHeatmap
+from letters import TEXT_KINDS, created_size, letter_heights, string_of, up_direction
+from scenes.kit import CAPTIONS, FRAME, SAFE, STAGE, THEME, MainPicture
 
 PX_PER_UNIT = 1080 / FRAME.height
 MIN_LETTER_PX = 20.0  # every letter or digit, at 1080p
 HEADING_PX = 30.0  # a text the scene set at heading size or more (titles, totals)
 PICTURE_SHARE = 0.5  # of the frame height, for the picture a moment is about
+EMPTY_SHARE = 0.5  # at most this much of the stage left empty...
+EMPTY_BLOCK = 0.25  # ...and no empty rectangle larger than this share of it
 VISIBLE = 0.01  # opacity above which a mobject counts as drawn
-# The main pictures: EmbeddingPlane (scenes add its `reference`, a NumberPlane, which
-# is an Axes), plots on Axes, the attention pattern, matrices as heat maps.
-PICTURE_KINDS = (EmbeddingPlane, Axes, AttentionGrid, MatrixHeatmap)
+# The main pictures: every kit or scene class marked `MainPicture` (EmbeddingPlane,
+# AttentionGrid, MatrixHeatmap, ...), and plots on Axes (a plane's `reference` is one).
+PICTURE_KINDS = (MainPicture, Axes)
 
 Box = tuple[float, float, float, float]  # left, right, bottom, top, in Manim units
 
@@ -304,8 +306,40 @@ class PictureHeight(Rule):
                    "of its width")
 
 
+class CaptionBand(Rule):
+    """The band at the bottom of the safe area belongs to burned-in captions."""
+
+    name = "caption_band"
+
+    def check(self, still: Still) -> Iterator[str]:
+        drawn = ([(repr(t.string), t.box) for t in still.texts]
+                 + [(f"the {p.kind}", p.box) for p in still.pictures]
+                 + [("a drawing", box) for box in still.others])
+        for what, (left, right, bottom, _top) in drawn:
+            into = CAPTIONS.top - bottom
+            if into > 1e-6 and left < CAPTIONS.right and right > CAPTIONS.left:
+                yield (f"{what} reaches {px(into):.1f} px into the caption band "
+                       f"(y < {CAPTIONS.top:.2f})")
+
+
+class EmptyFrame(Rule):
+    """Nothing leaves half the frame empty: at most half the stage unused, and no empty
+    block larger than a quarter of it (a plane in the left half and nothing else)."""
+
+    name = "empty_frame"
+
+    def check(self, still: Still) -> Iterator[str]:
+        empty = still.empty_share()
+        block, (x0, x1, y0, y1) = still.largest_empty()
+        if empty > EMPTY_SHARE + 1e-6 or block > EMPTY_BLOCK + 1e-6:
+            yield (f"{100 * empty:.0f}% of the stage is empty (at most "
+                   f"{100 * EMPTY_SHARE:.0f}%), its largest empty block {100 * block:.0f}% "
+                   f"(at most {100 * EMPTY_BLOCK:.0f}%) at x {x0:.1f}..{x1:.1f}, "
+                   f"y {y0:.1f}..{y1:.1f}")
+
+
 RULES: tuple[Rule, ...] = (LetterSize(), HeadingSize(), TextOverlap(), OutsideSafe(),
-                           PictureHeight())
+                           CaptionBand(), PictureHeight(), EmptyFrame())
 
 
 def check(still: Still, moment: str, rules: Sequence[Rule] = RULES) -> list[Violation]:

@@ -19,8 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
-from legibility import outermost
-from letters import TEXT_KINDS, string_of
 from manim import (
     AnimationGroup,
     ApplyMethod,
@@ -34,6 +32,9 @@ from manim import (
 from manim.animation.transform import _MethodAnimation
 from manim.animation.transform_matching_parts import TransformMatchingAbstractBase
 from manim.mobject.mobject import _AnimationBuilder
+
+from legibility import outermost
+from letters import TEXT_KINDS, string_of
 
 CROSS_FADES = (FadeTransform, FadeIn, FadeOut)  # FadeTransformPieces is a FadeTransform
 
@@ -151,7 +152,7 @@ def recording(cls: type) -> type:
             caption = self._open_caption
             played.append(Played(len(played), float(self.renderer.time),
                                  reached[-1][0] if reached else None,
-                                 caption[0] if caption else None,
+                                 caption.text if caption else None,
                                  tuple(m for a in args for m in morphs(a))))
             cls.play(self, *args, **kwargs)
 

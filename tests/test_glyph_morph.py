@@ -25,8 +25,8 @@ from manim import (
     TransformMatchingShapes,
     VGroup,
 )
-from morphs import Morph, recording
 
+from morphs import Morph
 from scene_harness import run_scene
 from scenes import load_scene, registry
 from scenes.kit import ExplainerScene, label
@@ -50,7 +50,7 @@ def changed_pairs(morph: Morph) -> list[tuple[str, str]]:
 
 def glyph_morphs(cls) -> list:
     """(play, morph) for every glyph morph in a run of `cls`."""
-    run = run_scene(recording(cls))
+    run = run_scene(cls)  # the harness records every play() (morphs.recording)
     return [(play, morph) for play in run.scene.played for morph in play.morphs]
 
 

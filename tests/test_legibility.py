@@ -14,6 +14,8 @@ import warnings
 
 import numpy as np
 import pytest
+from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, tempconfig
+
 from legibility import (
     HEADING_PX,
     MIN_LETTER_PX,
@@ -28,8 +30,6 @@ from legibility import (
     summary,
 )
 from letters import tex_scripts
-from manim import DOWN, LEFT, RIGHT, Rectangle, VGroup, tempconfig
-
 from scene_harness import run_scene
 from scenes import load_scene, registry
 from scenes.kit import SAFE, STAGE, THEME, AttentionGrid, formula, label

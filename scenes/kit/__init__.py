@@ -16,6 +16,7 @@ from .layout import (
     SAFE,
     STAGE,
     LabelSpace,
+    MainPicture,
     Region,
     fit_width,
     keep_inside,
@@ -37,7 +38,8 @@ from .vectors import MatrixBox, VectorColumn, bracket
 __all__ = [
     "CAPTIONS", "FRAME", "LEFT_SIDE", "MINUS", "PANEL", "SAFE", "STAGE", "SUB", "THEME",
     "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace",
-    "LiveNumber", "LiveWeightBars", "MatrixBox", "MatrixHeatmap", "MovingGrid", "NoParams",
+    "LiveNumber", "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid",
+    "NoParams",
     "Number", "ParamError", "Percent", "Region", "ScoreRow", "SenseReadout", "Table",
     "TokenRow", "VectorColumn", "WeightBars", "WordToken", "attention_formula", "blend",
     "bracket", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill", "keep_inside",

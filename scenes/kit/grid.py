@@ -16,6 +16,7 @@ from collections.abc import Sequence
 import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Circle, Square, VGroup
 
+from .layout import MainPicture
 from .text import MINUS, Number, label
 from .theme import THEME
 
@@ -34,7 +35,7 @@ def score_fill(value: float, scale: float) -> str:
     return blend(base, THEME.background, 0.15 + 0.85 * min(abs(value) / scale, 1.0))
 
 
-class AttentionGrid(VGroup):
+class AttentionGrid(MainPicture, VGroup):
     """An n×m grid of scores or weights with its word labels and axis titles.
 
     `values[i, j]` is what cell (query i, key j) shows. `mask[i, j]` False marks

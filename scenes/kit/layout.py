@@ -28,6 +28,12 @@ from manim import DL, DOWN, DR, LEFT, RIGHT, UL, UP, UR, Mobject, Square
 _CANDIDATES = (UR, UL, DR, DL, RIGHT, LEFT, UP, DOWN)
 
 
+class MainPicture:
+    """Marks a mobject class as the kind of picture a moment is about (a plane, a
+    pattern, a heat map, a scene's own diagram): the legibility test asks it to span at
+    least half the frame height where it is the subject. A mixin, no behaviour."""
+
+
 @dataclass(frozen=True)
 class Region:
     """An axis-aligned part of the frame, in Manim units."""

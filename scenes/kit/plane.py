@@ -27,12 +27,12 @@ from manim import (
     VGroup,
 )
 
-from .layout import LabelSpace, keep_inside, place_label
+from .layout import LabelSpace, MainPicture, keep_inside, place_label
 from .text import label
 from .theme import THEME
 
 
-class EmbeddingPlane(VGroup):
+class EmbeddingPlane(MainPicture, VGroup):
     """Plane coordinates in, scene points out (`plane.p((x, y))`)."""
 
     def __init__(self, x_range: Sequence[float] = (-3, 7), y_range: Sequence[float] = (-3, 7),
