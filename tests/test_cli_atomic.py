@@ -250,3 +250,35 @@ def test_a_stop_during_a_commit_puts_back_what_it_removed(tmp_path, monkeypatch)
         files.commit((new, video), remove=[captions])
     assert video.read_bytes() == OLD_VIDEO and captions.read_bytes() == OLD_CAPTIONS
     assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4", "clip.srt"]
+
+
+@needs_video
+def test_a_stop_while_joining_keeps_the_previous_lecture(tmp_path, monkeypatch):
+    """The stop lands after ffmpeg has written the joined video, while the chapter list is
+    being made: none of the three new files is in place yet, so the old three stay."""
+    from rendering import lecture
+    from rendering.targets import ClassInFile
+
+    clips = tmp_path / "clips"
+    done = run("render", "tiny_scenes.py:Tiny", "tiny_scenes.py:Tiny2", "--out", str(clips),
+               "--quiet")
+    assert done.returncode == 0, done.stderr
+    manifest = tmp_path / "talk.toml"
+    manifest.write_text("a manifest\n")
+    chapters = tuple(lecture.Chapter(name, ClassInFile(FIXTURES / "tiny_scenes.py", name))
+                     for name in ("Tiny", "Tiny2"))
+    talk = lecture.Lecture(manifest, "A talk", "low", chapters)
+    out = tmp_path / "out" / "talk.mp4"
+    out.parent.mkdir()
+    for path in lecture.outputs(out):
+        path.write_bytes(b"the previous " + path.name.encode())
+    before = snapshot(out.parent)
+
+    def stopped_here(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lecture, "timestamp", stopped_here)
+    with pytest.raises(KeyboardInterrupt):
+        lecture.join(talk, [clips / "tiny_scenes.Tiny.mp4", clips / "tiny_scenes.Tiny2.mp4"],
+                     out)
+    assert snapshot(out.parent) == before
