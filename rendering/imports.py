@@ -79,9 +79,9 @@ class ImportGraph:
         return self._edges[path]
 
     def _read(self, path: Path) -> None:
-        tree = self._tree(path)
         names: list[str] = []
-        for node in ast.walk(tree):
+        strings: set[str] = set()
+        for node in ast.walk(self._tree(path)):
             if isinstance(node, ast.Import):
                 names += [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
@@ -92,13 +92,13 @@ class ImportGraph:
                 # `from pkg import name`: name may be a submodule (a file) or an attribute
                 names += [f"{module}.{alias.name}" for alias in node.names
                           if alias.name != "*"]
+            elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+                strings.add(node.value)  # perhaps an asset's name (see `assets`)
         found: list[Path] = []
-        for name in names:
+        for name in dict.fromkeys(names):
             found += [f for f in self._with_parents(name) if f not in found]
         self._edges[path] = tuple(f for f in found if f != path)
-        self._strings[path] = frozenset(
-            node.value for node in ast.walk(tree)
-            if isinstance(node, ast.Constant) and isinstance(node.value, str))
+        self._strings[path] = frozenset(strings)
 
     def _absolute(self, path: Path, module: str | None, level: int) -> str | None:
         """`from ..x import y` in `path` -> the absolute module name ("pkg.x")."""
