@@ -23,7 +23,7 @@ from typing import Any
 
 from .errors import UserError
 from .files import read_text
-from .targets import SceneRef
+from .targets import FilledScene, Params, known_scene
 
 
 class SpecError(UserError):
@@ -94,45 +94,48 @@ def coerce(value: Any, kind: Any) -> Any:
     raise ValueError(expected)
 
 
-def read_params(doc: TomlDoc, params_cls: type, values: dict[str, Any], start: int = 1,
-                end: int | None = None) -> dict[str, Any]:
-    """Check keys and types of `values` against a params dataclass; errors carry lines."""
-    hints = typing.get_type_hints(params_cls)
-    fields = {f.name for f in dataclasses.fields(params_cls)}
-    out = {}
+def read_params(doc: TomlDoc, defaults: Any, values: dict[str, Any], start: int = 1,
+                end: int | None = None) -> Params:
+    """A scene's parameters as a lecturer wrote them (lines start..end of `doc`), checked
+    once, here: known keys, the field types of `defaults` (the scene's params dataclass),
+    then the scene's own `validate()` (known words, senses...). Every error points at
+    the line to fix. Returns the changed values as sorted (name, value) pairs, the form
+    a target carries."""
+    hints = typing.get_type_hints(type(defaults))
+    fields = {f.name for f in dataclasses.fields(defaults)}
+    changes = {}
     for key, value in values.items():
         line = doc.line(key, start, end)
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise doc.error(line, f"unknown key {key!r}; expected one of {known}")
         try:
-            out[key] = coerce(value, hints[key])
+            changes[key] = coerce(value, hints[key])
         except ValueError as exc:
             raise doc.error(line, f"{key}: {exc}") from None
-    return out
+    params = dataclasses.replace(defaults, **changes)
+    if hasattr(params, "validate"):
+        try:
+            params.validate()
+        except ValueError as exc:
+            raise doc.error(_line_of(doc, exc, start, end), str(exc)) from None
+    return tuple(sorted(changes.items()))
 
 
-def validate_params(doc: TomlDoc, params: Any, start: int = 1) -> None:
-    """Run the scene's own checks (known words, senses...) and point at the line."""
-    try:
-        params.validate()
-    except ValueError as exc:
-        word = getattr(exc, "word", None)
-        field = getattr(exc, "field", None)
-        if word is not None:
-            line = doc.line_containing(repr(word).strip("'"), start)
-        elif field is not None:
-            line = doc.line(field, start)
-        else:
-            line = start
-        raise doc.error(line, str(exc)) from None
+def _line_of(doc: TomlDoc, exc: ValueError, start: int, end: int | None) -> int:
+    """The line a scene's check points at: the unknown word's, the field's, else `start`."""
+    word = getattr(exc, "word", None)
+    field = getattr(exc, "field", None)
+    if word is not None:
+        return doc.line_containing(repr(word).strip("'"), start)
+    if field is not None:
+        return doc.line(field, start, end)
+    return start
 
 
-def read_scene_spec(path: Path) -> SceneRef:
-    """A TOML scene spec -> a SceneRef for the parameterised scene it fills."""
+def read_scene_spec(path: Path) -> FilledScene:
+    """A TOML scene spec -> the registered scene it fills, with its checked parameters."""
     from scenes import load_scene
-
-    from .targets import known_scene
 
     doc = TomlDoc(path)
     data = dict(doc.data)
@@ -147,7 +150,4 @@ def read_scene_spec(path: Path) -> SceneRef:
     cls = load_scene(name)
     if not dataclasses.fields(cls.params):
         raise doc.error(doc.line("scene"), f"scene {name!r} takes no parameters")
-    values = read_params(doc, type(cls.params), data)
-    params = dataclasses.replace(cls.params, **values)
-    validate_params(doc, params)
-    return SceneRef("spec", name, path.resolve(), tuple(sorted(values.items())))
+    return FilledScene(path.resolve(), name, read_params(doc, cls.params, data))

@@ -1,5 +1,6 @@
 """Title cards between a lecture's clips. Not a lecture scene of its own: a lecture
-manifest adds one with `card = "..."`; the registry does not list it."""
+manifest adds one with `card = "..."`; the registry does not list it. To the command
+line a card is `rendering.targets.TitleCard`: this class with its parameters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from manim import DOWN, FadeIn, FadeOut
 
-from scenes.kit import THEME, ExplainerScene, label
+from scenes.kit import THEME, ExplainerScene, ParamError, label
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class CardParams:
         if not self.title.strip():
             raise ValueError("a title card needs a non-empty title")
         if not 1.5 <= self.seconds <= 30:
-            raise ValueError(f"a card lasts 1.5 to 30 seconds, got {self.seconds}")
+            raise ParamError("seconds", f"a card lasts 1.5 to 30 seconds, got {self.seconds}")
 
 
 class TitleCard(ExplainerScene):

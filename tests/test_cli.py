@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -153,3 +154,44 @@ def test_missing_cairo(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     one_line_error(run("render", "tiny_scenes.py:Tiny", env=env), "Cairo/Pango libraries are "
                    "missing", "libcairo2-dev")
+
+
+# ---- an output folder that cannot hold outputs ------------------------------------------
+def _can_write(folder: Path) -> bool:
+    try:
+        (folder / "probe").write_text("")
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+def _unwritable(tmp_path):
+    """A folder no one may write into: a read-only one, or (for root, who writes into
+    those anyway) one of the kernel's."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if _can_write(folder):
+        folder = Path("/sys/kernel")
+        if not folder.is_dir() or _can_write(folder):
+            pytest.skip("this user may write everywhere, and there is no /sys/kernel")
+    return folder
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(["render", "tiny_scenes.py:Tiny"], marks=needs_video, id="render"),
+    pytest.param(["lecture", "small_lecture.toml"], marks=needs_video, id="lecture"),
+    pytest.param(["figures", "values", "--moment", "updated"], marks=needs_latex, id="figures"),
+])
+@pytest.mark.parametrize("where", ["a file", "inside a file", "unwritable"])
+def test_an_out_that_cannot_hold_outputs(tmp_path, command, where):
+    """One line naming the folder, exit 2, before any work; the file named stays as it was."""
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder")
+    out = {"a file": afile, "inside a file": afile / "videos",
+           "unwritable": _unwritable(tmp_path) if where == "unwritable" else None}[where]
+    done = run(*command, "--out", str(out), "--quiet")
+    one_line_error(done, str(out), "--out")
+    assert "rendered" not in done.stderr and done.stdout == ""
+    assert afile.read_text() == "not a folder"

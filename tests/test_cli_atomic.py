@@ -175,3 +175,110 @@ def test_a_swallowed_interrupt_still_puts_nothing_in_place(tmp_path):
     assert done.returncode == 130, done.stderr
     assert target.read_text() == "the previous good file"
     assert not temporaries(tmp_path)
+
+
+# ---- captions that belong to no video, and the lecture's three outputs --------------------
+@needs_video
+def test_a_render_without_captions_takes_the_old_ones_away(tmp_path):
+    """Tiny2 narrates nothing: captions left by an earlier render would play over a video
+    they do not belong to."""
+    previous_renders(tmp_path, "tiny_scenes.Tiny2")
+    done = run("render", "tiny_scenes.py:Tiny2", "--out", str(tmp_path), "--quiet")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "tiny_scenes.Tiny2.mp4").read_bytes() != OLD_VIDEO
+    assert not (tmp_path / "tiny_scenes.Tiny2.srt").exists()
+    assert not temporaries(tmp_path)
+
+
+@needs_video
+def test_a_late_interrupt_keeps_the_old_captions_of_a_render_without_any(tmp_path):
+    """Stopped after the new video is in place, before the old captions are gone: both
+    old files are back."""
+    out, flags = tmp_path / "out", tmp_path / "flags"
+    before = previous_renders(out, "tiny_scenes.Tiny2")
+    proc = start_with_fault("between-renames", out, flags, "render", "tiny_scenes.py:Tiny2",
+                            "--out", str(out), "--force", "--jobs", "1")
+    wait_until_paused(proc, flags)
+    proc.send_signal(signal.SIGTERM)
+    resume(flags)
+    err = stopped(proc, flags)
+    assert proc.returncode == 130, err
+    assert snapshot(out) == before
+
+
+LECTURE = ("small_lecture.mp4", "small_lecture.srt", "small_lecture.chapters.txt")
+
+
+@needs_video
+def test_a_late_interrupt_keeps_the_previous_lecture(tmp_path):
+    """Stopped between moving the joined video and its captions and chapter list into
+    place: the earlier three stay together, and none is marked fresh."""
+    out, flags = tmp_path / "out", tmp_path / "flags"
+    out.mkdir()
+    for name in LECTURE:
+        (out / name).write_bytes(b"the previous lecture's " + name.encode())
+    before = {name: (out / name).read_bytes() for name in LECTURE}
+    proc = start_with_fault("between-renames", out, flags, "lecture", "small_lecture.toml",
+                            "--out", str(out), "--jobs", "1")
+    wait_until_paused(proc, flags)  # the clips are rendered (into out/low), the join is done
+    proc.send_signal(signal.SIGTERM)
+    resume(flags)
+    err = stopped(proc, flags)
+    assert proc.returncode == 130, err
+    assert {name: (out / name).read_bytes() for name in LECTURE} == before
+    assert sorted(p.name for p in out.iterdir() if p.is_file()) == sorted(LECTURE)
+
+
+def test_a_stop_during_a_commit_puts_back_what_it_removed(tmp_path, monkeypatch):
+    """The stop lands after the rename and the removal, at the commit's last check."""
+    from rendering import files, interrupt
+
+    video, captions = tmp_path / "clip.mp4", tmp_path / "clip.srt"
+    video.write_bytes(OLD_VIDEO)
+    captions.write_bytes(OLD_CAPTIONS)
+    new = tmp_path / ".tmp-1-clip.mp4"
+    new.write_bytes(b"a new video without captions")
+    checks = []
+
+    def check():
+        checks.append(len(checks))
+        if len(checks) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(interrupt, "check", check)
+    with pytest.raises(KeyboardInterrupt):
+        files.commit((new, video), remove=[captions])
+    assert video.read_bytes() == OLD_VIDEO and captions.read_bytes() == OLD_CAPTIONS
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["clip.mp4", "clip.srt"]
+
+
+@needs_video
+def test_a_stop_while_joining_keeps_the_previous_lecture(tmp_path, monkeypatch):
+    """The stop lands after ffmpeg has written the joined video, while the chapter list is
+    being made: none of the three new files is in place yet, so the old three stay."""
+    from rendering import lecture
+    from rendering.targets import ClassInFile
+
+    clips = tmp_path / "clips"
+    done = run("render", "tiny_scenes.py:Tiny", "tiny_scenes.py:Tiny2", "--out", str(clips),
+               "--quiet")
+    assert done.returncode == 0, done.stderr
+    manifest = tmp_path / "talk.toml"
+    manifest.write_text("a manifest\n")
+    chapters = tuple(lecture.Chapter(name, ClassInFile(FIXTURES / "tiny_scenes.py", name))
+                     for name in ("Tiny", "Tiny2"))
+    talk = lecture.Lecture(manifest, "A talk", "low", chapters)
+    out = tmp_path / "out" / "talk.mp4"
+    out.parent.mkdir()
+    for path in lecture.outputs(out):
+        path.write_bytes(b"the previous " + path.name.encode())
+    before = snapshot(out.parent)
+
+    def stopped_here(seconds):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(lecture, "timestamp", stopped_here)
+    with pytest.raises(KeyboardInterrupt):
+        lecture.join(talk, [clips / "tiny_scenes.Tiny.mp4", clips / "tiny_scenes.Tiny2.mp4"],
+                     out)
+    assert snapshot(out.parent) == before
