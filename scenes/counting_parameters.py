@@ -155,8 +155,9 @@ class CountingParameters(ExplainerScene):
         rest.next_to(frame, DOWN, buff=0.15).align_to(frame, RIGHT)
         self.narrate(f"Out of GPT-3's {fmt_int(total)} parameters, attention holds "
                      f"{fmt_int(c.total)}: {fraction:.1%}, about a third.",
-                     spoken=f"Out of GPT-3's {about(total)} parameters, attention holds "
-                            f"{about(c.total)}: {100 * fraction:.1f} percent, about a third.")
+                     spoken=f"GPT-3 has {about(total)} parameters in all; attention holds "
+                            f"{about(c.total)} of them: {100 * fraction:.1f} percent, about a "
+                            "third.")
         self.play(FadeOut(leaving), Create(frame), FadeIn(right), run_time=1)
         self.play(GrowFromEdge(part, LEFT), FadeIn(left), FadeIn(rest), run_time=1.5)
         return VGroup(frame, part)
