@@ -51,8 +51,9 @@ class TomlDoc:
         return [i + 1 for i, text in enumerate(self.lines) if pattern.match(text)]
 
     def line(self, key: str, start: int = 1, end: int | None = None) -> int:
-        """Line of `key = ...` between lines start..end (1-based), else `start`."""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        """Line of `key = ...` (or of a `[key]` table header) between lines start..end
+        (1-based), else `start`."""
+        pattern = re.compile(rf"^\s*({re.escape(key)}\s*=|\[\s*{re.escape(key)}\s*\])")
         for number in range(start, (end or len(self.lines)) + 1):
             if number - 1 < len(self.lines) and pattern.match(self.lines[number - 1]):
                 return number
@@ -69,6 +70,8 @@ class TomlDoc:
 
 
 def _describe(kind: Any) -> str:
+    if (inner := _pair_type(kind)) is not None:
+        return f"a table of name = {_describe(inner)}"
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return f"a list of {_describe(args[0])}s"
@@ -77,10 +80,41 @@ def _describe(kind: Any) -> str:
     return {str: "string", float: "number", int: "integer", bool: "true/false"}.get(kind, str(kind))
 
 
+class EntryError(ValueError):
+    """A bad entry of a table: `entry` lets the reader point at its own line."""
+
+    def __init__(self, entry: str, message: str):
+        super().__init__(f"{entry}: {message}")
+        self.entry = entry
+
+
+def _pair_type(kind: Any) -> Any | None:
+    """For `tuple[tuple[str, V], ...]` (named entries, kept hashable), the value type V."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        entry = typing.get_args(args[0])
+        if typing.get_origin(args[0]) is tuple and len(entry) == 2 and entry[0] is str:
+            return entry[1]
+    return None
+
+
 def coerce(value: Any, kind: Any) -> Any:
-    """TOML value -> the dataclass field's type, or ValueError saying what was expected."""
+    """TOML value -> the dataclass field's type, or ValueError saying what was expected.
+
+    A field of named entries, `tuple[tuple[str, V], ...]`, is written as a TOML table
+    (`[senses]` then `fruit = [...]`): its keys in order, each value coerced to V."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     expected = f"expected {_describe(kind)}, got {value!r}"
+    if (inner := _pair_type(kind)) is not None:
+        if not isinstance(value, dict):
+            raise ValueError(expected)
+        entries = []
+        for name, v in value.items():
+            try:
+                entries.append((str(name), coerce(v, inner)))
+            except ValueError as exc:
+                raise EntryError(str(name), str(exc)) from None
+        return tuple(entries)
     if origin is tuple:
         if not isinstance(value, list):
             raise ValueError(expected)
@@ -111,6 +145,8 @@ def read_params(doc: TomlDoc, defaults: Any, values: dict[str, Any], start: int 
             raise doc.error(line, f"unknown key {key!r}; expected one of {known}")
         try:
             changes[key] = coerce(value, hints[key])
+        except EntryError as exc:  # inside a [table]: the entry's own line
+            raise doc.error(doc.line(exc.entry, line, end), f"{key}.{exc}") from None
         except ValueError as exc:
             raise doc.error(line, f"{key}: {exc}") from None
     params = dataclasses.replace(defaults, **changes)

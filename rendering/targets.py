@@ -16,7 +16,6 @@ A new kind of target is one new class here, and `resolve` learning its spelling.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import importlib
 import importlib.util
@@ -24,7 +23,6 @@ import sys
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from scenes import UnknownSceneError, scene_classes, scene_info
 
@@ -36,8 +34,6 @@ Params = tuple[tuple[str, object], ...]  # a scene's parameters, as sorted (name
 
 
 class Target(ABC):
-    kind: ClassVar[str]  # a word for people (and old callers, see SceneRef); never branched on
-
     @property
     @abstractmethod
     def label(self) -> str:
@@ -80,7 +76,6 @@ class ModuleScene(Target):
 class RegisteredScene(ModuleScene):
     """A scene of the lecture, by its registry name: `values`."""
 
-    kind = "scene"
     name: str
 
     @property
@@ -96,7 +91,6 @@ class FilledScene(ModuleScene):
     """A registered scene filled with a lecturer's parameters from a TOML spec: `talk.toml`
     (made by `specs.read_scene_spec`, which checks every value with file:line)."""
 
-    kind = "spec"
     path: Path  # the spec
     name: str  # the registered scene it fills
     params: Params = ()
@@ -117,7 +111,6 @@ class TitleCard(ModuleScene):
     """A title card between a lecture's chapters (`card = "..."` in a manifest): the
     class `scenes.cards.TitleCard` with its heading, subtitle and length as parameters."""
 
-    kind = "card"
     params: Params = ()
 
     @property
@@ -132,7 +125,6 @@ class TitleCard(ModuleScene):
 class ClassInFile(Target):
     """A scene class in a Python file the lecturer wrote: `my_scenes.py:Intro`."""
 
-    kind = "file"
     path: Path
     name: str  # the class
 
@@ -190,18 +182,5 @@ def _import_file(path: Path):
     return module
 
 
-_KINDS = {cls.kind: cls for cls in (RegisteredScene, ClassInFile, FilledScene, TitleCard)}
-
-
-def SceneRef(kind: str, name: str = "", path: Path | None = None,
-             params: Params = ()) -> Target:
-    """The earlier spelling, `SceneRef("scene", "values")`, kept for callers written
-    against it (tests/test_every_scene.py, tests/test_narration_scene.py): the target
-    of that kind. New code makes the class it means."""
-    given = {"name": name, "path": path, "params": params}
-    cls = _KINDS[kind]
-    return cls(**{f.name: given[f.name] for f in dataclasses.fields(cls)})
-
-
-__all__ = ["ClassInFile", "FilledScene", "RegisteredScene", "SceneRef",
+__all__ = ["ClassInFile", "FilledScene", "RegisteredScene",
            "Target", "TitleCard", "classes_in_file", "known_scene", "load_class"]

@@ -55,7 +55,6 @@ class VideoTask(Task):
         return [render(self, progress, slot)]
 
 
-Job = VideoTask  # the earlier name, still used by tests/test_every_scene.py and others
 
 
 def manim_config(job: VideoTask, media_dir: Path, cache_dir: Path) -> dict:

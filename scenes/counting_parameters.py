@@ -28,8 +28,7 @@ from manim import (
 
 from attention_core import count_parameters, load_model
 from attention_core.costs import GPT3, GPT3_TOTAL_PARAMETERS, ParameterCount
-from scenes.kit import THEME, ExplainerScene, Table, fmt_int, formula, label
-from scenes.kit.spoken import about
+from scenes.kit import THEME, ExplainerScene, Table, about, fmt_int, formula, label
 
 
 class MatrixCard(VGroup):

@@ -33,7 +33,6 @@ from manim import (
 )
 
 from attention_core.cross import CrossModel, CrossTrace, load_cross
-from attention_core.readouts import Reading
 from attention_core.training.evaluate import alignment_accuracy
 from attention_core.training.translation import generate_pairs
 from scenes.kit import (
@@ -41,13 +40,14 @@ from scenes.kit import (
     THEME,
     AttentionGrid,
     ExplainerScene,
+    ReadingRow,
+    ReadingsTable,
     Region,
     TokenRow,
     fit_width,
     fmt,
     label,
 )
-from scenes.kit.readings import ReadingRow, ReadingsTable
 
 CELL = 0.58
 GRID_CELLS_LEFT = -4.6  # left edge of the grid's cells; its labels hang off to the left
@@ -212,7 +212,7 @@ class CrossAttention(ExplainerScene):
         """The focus word's ΔE read against every English embedding, under the links."""
         p = self.params
         i = trace.target_tokens.index(p.focus)
-        reading = Reading(tuple(model.toy.vocab), model.source_word_probabilities(trace.delta[i]))
+        reading = model.source_words.read(trace.delta[i])
         table = ReadingsTable([ReadingRow(w, w, (reading,)) for w, _ in reading.top(p.top)],
                               [("probability", THEME.muted)], corner="English word",
                               number_colors=(THEME.output,), decimals=3, pitch=0.4, col_gap=0.6)

@@ -42,11 +42,12 @@ from scenes.kit import (
     EmbeddingPlane,
     ExplainerScene,
     Percent,
+    ReadingRow,
+    ReadingsTable,
     TokenRow,
     fit_width,
     label,
 )
-from scenes.kit.readings import ReadingRow, ReadingsTable
 
 
 @dataclass(frozen=True)

@@ -38,6 +38,8 @@ from scenes.kit import (
     AttentionGrid,
     ExplainerScene,
     Percent,
+    ReadingRow,
+    ReadingsTable,
     SenseReadout,
     Table,
     TokenRow,
@@ -45,7 +47,6 @@ from scenes.kit import (
     fmt,
     label,
 )
-from scenes.kit.readings import ReadingRow, ReadingsTable
 
 
 @dataclass(frozen=True)

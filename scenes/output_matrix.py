@@ -42,11 +42,11 @@ from scenes.kit import (
     HeatLegend,
     MatrixHeatmap,
     VectorColumn,
+    about,
     fmt_int,
     formula,
     label,
 )
-from scenes.kit.spoken import about
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
 

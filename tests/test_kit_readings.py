@@ -5,8 +5,7 @@ import pytest
 import torch
 
 from attention_core.readouts import Reading
-from scenes.kit import THEME, Percent, label
-from scenes.kit.readings import ReadingRow, ReadingsTable
+from scenes.kit import THEME, Percent, ReadingRow, ReadingsTable, label
 
 TOPICS = ("fruit", "tech", "animal")
 E = Reading(TOPICS, torch.tensor([0.47, 0.48, 0.05]))

@@ -3,7 +3,7 @@
 import pytest
 
 from narration import speakable, unpronounceable
-from scenes.kit.spoken import about
+from scenes.kit import about
 
 
 @pytest.mark.parametrize("count, said", [

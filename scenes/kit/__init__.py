@@ -27,8 +27,10 @@ from .layout import (
 from .live import LiveNumber, LiveWeightBars, refresh
 from .moving import MovingGrid
 from .plane import EmbeddingPlane, ghost, tip_label
+from .readings import ReadingRow, ReadingsTable
 from .readout import SenseReadout
 from .scene import ExplainerScene, NoParams, ParamError
+from .spoken import about
 from .table import Table
 from .text import MINUS, SUB, Number, Percent, fmt, fmt_int, label
 from .theme import THEME
@@ -40,8 +42,9 @@ __all__ = [
     "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace",
     "LiveNumber", "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid",
     "NoParams",
-    "Number", "ParamError", "Percent", "Region", "ScoreRow", "SenseReadout", "Table",
-    "TokenRow", "VectorColumn", "WeightBars", "WordToken", "attention_formula", "blend",
+    "Number", "ParamError", "Percent", "ReadingRow", "ReadingsTable", "Region", "ScoreRow",
+    "SenseReadout", "Table",
+    "TokenRow", "VectorColumn", "WeightBars", "WordToken", "about", "attention_formula", "blend",
     "bracket", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill", "keep_inside",
     "label", "overlaps", "place_label", "refresh", "score_fill", "segment_markers",
     "tip_label",
