@@ -88,6 +88,7 @@ class ContextSize(ExplainerScene):
             tag = VGroup(label(f"n = {sq.n}", THEME.small),
                          label(f"{fmt_int(sq.entries)} entries", THEME.small, THEME.weight))
             tags.add(tag.arrange(DOWN, buff=0.1).next_to(sq, DOWN, buff=0.25))
+        VGroup(squares, tags).set_x(0)  # centred with the tags, which overhang the small squares
         big = squares[-1]
         axes = VGroup(label(f"{big.n} keys (columns)", THEME.tiny, THEME.key)
                       .next_to(big, UP, buff=0.1),
