@@ -54,6 +54,7 @@ from scenes.kit import (
     formula,
     label,
 )
+from scenes.kit.grid_caption import under_cells
 
 SUMS_WIDTH = 1.25  # room for the "Σ = 1.00" tags right of the grid
 CELL = 0.58
@@ -101,8 +102,7 @@ class AttentionPattern(ExplainerScene):
         self.read_pattern(layer, tokens, head, grid, notes)
 
     # ---- 1. each word's query and key -------------------------------------------------
-    def queries_and_keys(self, tokens: list[str], head: AttentionTrace
-                         ) -> tuple[VGroup, VGroup]:
+    def queries_and_keys(self, tokens: list[str], head: AttentionTrace) -> tuple[VGroup, VGroup]:
         """Each word over its query and its key: (row, queries, keys, tags), and the
         question they answer (with its boxes), which the next step takes away."""
         p, d_k = self.params, head.queries.shape[1]
@@ -186,7 +186,7 @@ class AttentionPattern(ExplainerScene):
         grid = AttentionGrid(dot_products(head.queries, head.keys).numpy(), tokens, tokens,
                              kind="scores", cell=CELL)
         grid.set_y(-0.3).shift(RIGHT * (SAFE.left - grid.get_left()[0]))
-        caption = under(grid, label("q\u00b7k", THEME.small, THEME.score_pos))
+        caption = under_cells(grid, label("q\u00b7k", THEME.small, THEME.score_pos))
         numbers = grid.number_group
         numbers.set_opacity(0)
         i, j = (tokens.index(w) for w in p.example)
@@ -222,8 +222,8 @@ class AttentionPattern(ExplainerScene):
         scale = score_scale(d_k)
         scaled = AttentionGrid(head.scores.numpy(), tokens, tokens, kind="scores",
                                cell=CELL).move_to(grid)
-        scaled_caption = under(scaled, label(f"q\u00b7k / \u221a{d_k}", THEME.small,
-                                             THEME.score_pos))
+        scaled_caption = under_cells(
+            scaled, label(f"q\u00b7k / \u221a{d_k}", THEME.small, THEME.score_pos))
         raw_spread, kept = dot_product_spread(p.big_head)
         why = panel(grid, stack(
             formula(r"\text{score} = ", r"\vec{q}", r"\cdot", r"\vec{k}", r"\,/\,\sqrt{d_k}",
@@ -252,8 +252,8 @@ class AttentionPattern(ExplainerScene):
                      caption: Mobject, notes: VGroup) -> tuple[AttentionGrid, VGroup]:
         weights = AttentionGrid(head.weights.numpy(), tokens, tokens, kind="weights",
                                 cell=CELL).move_to(grid)
-        weights_caption = under(weights, label("softmax of each row", THEME.small,
-                                               THEME.weight))
+        weights_caption = under_cells(
+            weights, label("softmax of each row", THEME.small, THEME.weight))
         how = panel(grid, stack(
             formula(r"\mathrm{softmax}(s)_j = e^{s_j} \big/ \textstyle\sum_{j'} e^{s_{j'}}",
                     size=THEME.body),
@@ -354,8 +354,7 @@ class AttentionPattern(ExplainerScene):
         self.settle(minimum=2)
 
 
-def least_adjectival_row(weights: np.ndarray, tokens: Sequence[str], nouns: Sequence[str]
-                         ) -> int:
+def least_adjectival_row(weights: np.ndarray, tokens: Sequence[str], nouns: Sequence[str]) -> int:
     """The non-noun row whose weight is most concentrated: a different habit of the head."""
     skip = {tokens.index(n) for n in nouns}
     return max((i for i in range(len(tokens)) if i not in skip),
@@ -384,10 +383,6 @@ def panel(grid: AttentionGrid, group: VGroup) -> VGroup:
     top = max(grid.cells.get_top()[1], room.bottom + group.height)
     return group.move_to([room.left, top, 0], aligned_edge=UP + LEFT)
 
-
-def under(grid: AttentionGrid, caption: Mobject) -> Mobject:
-    """A caption centred under the grid's cells."""
-    return caption.next_to(grid.cells, DOWN, buff=0.2).set_x(grid.cells.get_x())
 
 
 def spread(row: TokenRow, min_slot: float, left: float, right: float, buff: float = 0.15
