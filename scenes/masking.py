@@ -54,6 +54,7 @@ from scenes.kit import (
     formula,
     label,
 )
+from scenes.kit.grid_caption import under_cells
 
 CELL = 0.44  # two 8×8 grids and their row sums side by side within the safe area
 GRID_Y = -0.45  # centre of the grids' cells
@@ -254,9 +255,8 @@ def grid(tokens: Sequence[str], values: np.ndarray, kind: str, side: np.ndarray,
 
 
 def under(pattern: AttentionGrid, text: str, color: str) -> Text:
-    """A caption centred under the grid's cells."""
-    return label(text, THEME.small, color).next_to(pattern.cells, DOWN, buff=0.2).set_x(
-        pattern.cells.get_x())
+    """The grid's name, under its cells."""
+    return under_cells(pattern, label(text, THEME.small, color))
 
 
 def in_panel(group: VGroup) -> VGroup:
