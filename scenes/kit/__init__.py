@@ -24,6 +24,7 @@ from .layout import (
     place_label,
     segment_markers,
 )
+from .leaders import compass, leader
 from .live import LiveNumber, LiveWeightBars, refresh
 from .moving import MovingGrid
 from .plane import EmbeddingPlane, ghost, tip_label
@@ -45,7 +46,7 @@ __all__ = [
     "Number", "ParamError", "Percent", "ReadingRow", "ReadingsTable", "Region", "ScoreRow",
     "SenseReadout", "Table",
     "TokenRow", "VectorColumn", "WeightBars", "WordToken", "about", "attention_formula", "blend",
-    "bracket", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill", "keep_inside",
-    "label", "overlaps", "place_label", "refresh", "score_fill", "segment_markers",
-    "tip_label",
+    "bracket", "compass", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill",
+    "keep_inside", "label", "leader", "overlaps", "place_label", "refresh", "score_fill",
+    "segment_markers", "tip_label",
 ]

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Mobject, Square, VGroup
 
 from .layout import MainPicture
 from .text import MINUS, Number, label
@@ -119,6 +119,13 @@ class AttentionGrid(MainPicture, VGroup):
             ct.next_to(self.col_labels, UP, buff=0.1)
             self.titles.add(rt, ct)
             self.add(self.titles)
+
+    def caption(self, caption: Mobject, buff: float = 0.2) -> Mobject:
+        """Put `caption` (the grid's name: "q·k", "softmax of each row") just under the
+        cells, centred on them: the grid is wider than its cells (row labels hang off to
+        the left, row sums to the right), so centring under the whole grid would put it
+        off the cells it names."""
+        return caption.next_to(self.cells, DOWN, buff=buff).set_x(self.cells.get_x())
 
     def cell(self, i: int, j: int) -> Square:
         return self.cells[i * len(self.cols) + j]
