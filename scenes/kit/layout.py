@@ -85,6 +85,18 @@ LEFT_SIDE = Region(SAFE.left, -0.2, STAGE.bottom, STAGE.top)
 PANEL = Region(0.6, SAFE.right, STAGE.bottom, STAGE.top)
 
 
+def at_top(m: Mobject, x: float = 0.0, region: Region = SAFE) -> Mobject:
+    """Put `m` (a clip's title) at the top of `region`, centred on `x`, fitted to its
+    width: every scene's title in the same place, inside the title-safe area."""
+    fit_width(m, region.width)
+    m.move_to([x, region.top - m.height / 2, 0])
+    if m.get_left()[0] < region.left:
+        m.shift((region.left - m.get_left()[0]) * RIGHT)
+    if m.get_right()[0] > region.right:
+        m.shift((m.get_right()[0] - region.right) * LEFT)
+    return m
+
+
 def fit_width(m: Mobject, width: float = SAFE.width) -> Mobject:
     """Shrink `m` to `width` if it is wider (a long sentence, a wide row of numbers)."""
     if m.width > width:
