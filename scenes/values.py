@@ -132,7 +132,10 @@ class Values(ExplainerScene):
         self.play(FadeIn(title), FadeIn(grid, lag_ratio=0.02), run_time=2)
         self.settle()
         self.narrate("Weights alone change nothing. Each word also offers a value vector: its "
-                     f"embedding sent down to {d_v} numbers by W_V and back up to {d} by W_O.")
+                     f"embedding sent down to {d_v} numbers by W_V and back up to {d} by W_O.",
+                     spoken="Weights alone change nothing. Each word also offers a value "
+                            f"vector: its embedding sent down to {d_v} numbers by the value-down "
+                            f"matrix, and back up to {d} by the value-up matrix.")
         self.play(FadeIn(offered, lag_ratio=0.1), FadeIn(how), run_time=2)
         self.moment("pattern_and_values")
         self.settle()
