@@ -49,7 +49,6 @@ from scenes.kit import (
     fit_width,
     fmt,
     label,
-    segment_markers,
 )
 
 READOUT_ROOM = 0.5  # kept free under the plane for the "E reads as" line
@@ -175,9 +174,9 @@ class AppleInContext(ExplainerScene):
         e_arrow = plane.arrow(sentences[0].e, THEME.embedding)
         e_tag = plane.tip_label(e_arrow, f"E ({p.focus})", THEME.embedding)
         passing = [m for s in sentences for a, b in s.from_e
-                   for m in segment_markers(plane.p(a), plane.p(b))]
+                   for m in plane.labels.avoid_line(plane.p(a), plane.p(b))]
         color_of = {w: THEME.sense(model.sense_of(model.embed(w))) for w in p.landmarks}
-        marks = plane.word_points(p.landmarks, landmarks, color_of.get, avoid=passing)
+        marks = plane.word_points(p.landmarks, landmarks, color_of.get)
         plane.labels.forget(*passing)  # gone before the tags that come later are placed
         readout = self.readout("E reads as", model.senses.read(model.embed(p.focus)))
 
@@ -268,7 +267,7 @@ class AppleInContext(ExplainerScene):
         """E′ = E + ΔE arrives and is read; E stays where it was, ghosted."""
         plane = self.plane
         context = plane.arrow(s.out, THEME.output, width=5)
-        plane.labels.forget(*offer.get_family())  # ΔE's tag fades out as E′'s fades in
+        plane.labels.forget(offer)  # ΔE's tag fades out as E′'s fades in
         tag = plane.tip_label(context, f"E\u2032 = E + \u0394E  ({s.number})", THEME.output)
         reading = self.readout(f"E\u2032 ({s.number}) reads as", s.reading)
         self.play(GrowArrow(context), FadeIn(tag), FadeOut(offer),
@@ -280,7 +279,7 @@ class AppleInContext(ExplainerScene):
                   ) -> VGroup:
         """The sentence's summary line stays; its E′ dims, under a short tag, for the next."""
         arrow, tag = context
-        self.plane.labels.forget(*tag)
+        self.plane.labels.forget(tag)
         short = self.plane.tip_label(arrow, f"E\u2032 ({s.number})", THEME.output)
         self.play(FadeOut(panel.tokens), FadeOut(panel.scores), FadeOut(panel.bars),
                   FadeOut(panel.bar_tag), FadeIn(line), arrow.animate.set_opacity(0.5),
