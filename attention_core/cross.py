@@ -22,6 +22,7 @@ from . import weights
 from .attention import AttentionTrace, attend
 from .model import ToyModel, load_model
 from .multihead import HeadWeights
+from .readouts import Reading
 from .vocab import Vocabulary, tokenize
 
 CROSS_FILE = weights.ASSETS / "cross_head.safetensors"
@@ -39,6 +40,18 @@ class CrossConfig:
     @property
     def d_model(self) -> int:
         return self.d_token + 2 * len(self.frequencies)
+
+
+class SourceWordReadout:
+    """Which English word an update names: its dot product with each English embedding."""
+
+    def __init__(self, words: tuple[str, ...], table: Tensor):
+        self.candidates = words
+        self.table = table  # (V_en, d_token)
+
+    def read(self, delta: Tensor) -> Reading:
+        logits = delta[..., : self.table.shape[1]] @ self.table.T
+        return Reading(self.candidates, torch.softmax(logits, dim=-1))
 
 
 @dataclass(frozen=True)
@@ -78,7 +91,13 @@ class CrossModel:
 
     def source_word_probabilities(self, delta: Tensor) -> Tensor:
         """(V_en,): which English word an update names (dot with English embeddings)."""
-        return torch.softmax(delta[..., : self.toy.d_model] @ self.toy.table.T, dim=-1)
+        return self.source_words.read(delta).probabilities
+
+    @property
+    def source_words(self) -> SourceWordReadout:
+        """The read-out the head was trained with: ΔE's word part against every English
+        word's embedding, softmax over the English vocabulary."""
+        return SourceWordReadout(tuple(self.toy.vocab), self.toy.table)
 
 
 @lru_cache(maxsize=4)

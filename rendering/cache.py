@@ -1,10 +1,19 @@
-"""Content hashes: skip an output when nothing it depends on has changed.
+"""Content keys: skip an output when nothing it depends on has changed.
 
-A task's key hashes every input that can change its bytes: the scene's source
-file and the project scene modules it imports, the shared kit, the attention
-core, the assets it reads (weights, theme), the render engine itself, the
-scene's parameters, quality, format, and Manim's version. Editing one scene
-changes only that scene's key; editing the kit or the core changes them all.
+A task's key hashes every input that can change its bytes, and the inputs are derived,
+never listed by hand (`imports.py`):
+
+* the code: every project module reachable by imports from the module that defines
+  the task's class (rendering/worker.py for a video, rendering/figures.py for figures)
+  and from the target's own sources (the scene file, a lecturer's file; a spec's scene),
+  so the kit, the core, narration and the render engine are in exactly when they run;
+* the data: the target's sources that are not code (a TOML spec), and the assets those
+  modules name (weights, theme);
+* Manim's version, and the task's options (its target and parameters, quality,
+  format, formats, moments...).
+
+Editing one scene changes only that scene's key; editing the kit or the core changes
+every key that imports it; editing a module no render imports (the CLI) changes none.
 
 Each output carries a sidecar `.<name>.key` holding the key it was made with;
 it is written after the output is in place, so a crash never marks a stale
@@ -13,76 +22,66 @@ file as fresh.
 
 from __future__ import annotations
 
-import ast
 import hashlib
+import inspect
 import json
 from collections.abc import Iterable
-from functools import lru_cache
 from importlib.metadata import version
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from . import ROOT
 from .files import atomic_text
+from .imports import ImportGraph
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED_TREES = ("scenes/kit", "attention_core")
-SHARED_FILES = ("scenes/__init__.py", "scenes/cards.py", "rendering/worker.py",
-                "rendering/figures.py", "rendering/presets.py", "rendering/targets.py")
-ASSET_PATTERNS = ("*.safetensors", "theme.toml")
+if TYPE_CHECKING:
+    from .tasks import Task
 
 
-def _digest_files(paths: Iterable[Path]) -> str:
-    h = hashlib.sha256()
-    for path in sorted(set(paths)):
-        try:
-            rel = path.relative_to(ROOT)
-        except ValueError:
-            rel = path
-        h.update(str(rel).encode() + b"\0" + path.read_bytes() + b"\0")
-    return h.hexdigest()
+class Keys:
+    """The keys of one command's tasks. Files are read and parsed once per Keys: make a
+    new one to see edits made since."""
+
+    def __init__(self, root: Path = ROOT):
+        self.graph = ImportGraph(root)
+        self.root = self.graph.root
+        self._digests: dict[Path, bytes] = {}
+
+    def inputs(self, task: Task) -> list[Path]:
+        """Every file whose bytes go into `task`'s key, sorted."""
+        return self.files(*_starts(task))
+
+    def of(self, task: Task) -> str:
+        """The key of `task`'s outputs."""
+        options = json.dumps({"task": type(task).__qualname__,
+                              "target": repr(task.target), **task.options()},
+                             sort_keys=True, default=str)
+        return hashlib.sha256((self.code(*_starts(task)) + options).encode()).hexdigest()
+
+    def files(self, *starts: Path) -> list[Path]:
+        """The project files importing `starts` runs, the starts, and the assets named."""
+        code = self.graph.reachable(starts)
+        return sorted({*code, *self.graph.assets(code)})
+
+    def code(self, *starts: Path) -> str:
+        """The digest of `files(*starts)`, and Manim's version."""
+        h = hashlib.sha256()
+        for path in self.files(*starts):
+            if path not in self._digests:
+                try:
+                    name = str(path.relative_to(self.root))
+                except ValueError:
+                    name = str(path)  # a lecturer's file outside the project
+                self._digests[path] = hashlib.sha256(
+                    name.encode() + b"\0" + path.read_bytes()).digest()
+            h.update(self._digests[path])
+        return h.hexdigest() + version("manim")
 
 
-@lru_cache(maxsize=1)
-def shared_digest() -> str:
-    """Everything every scene depends on."""
-    files = [ROOT / f for f in SHARED_FILES if (ROOT / f).exists()]
-    for tree in SHARED_TREES:
-        files += [p for p in (ROOT / tree).rglob("*.py") if "__pycache__" not in p.parts]
-    for pattern in ASSET_PATTERNS:
-        files += list((ROOT / "assets").glob(pattern))
-    return _digest_files(files) + version("manim")
-
-
-def scene_sources(path: Path) -> list[Path]:
-    """The file and, transitively, the project scene modules it imports (not the kit,
-    which is in the shared digest)."""
-    seen: list[Path] = []
-    todo = [path.resolve()]
-    while todo:
-        current = todo.pop()
-        if current in seen or not current.exists():
-            continue
-        seen.append(current)
-        for node in ast.walk(ast.parse(current.read_text(encoding="utf-8"))):
-            names = []
-            if isinstance(node, ast.ImportFrom) and node.module:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-            elif isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            for name in names:
-                parts = name.split(".")
-                if parts[0] == "scenes" and len(parts) >= 2 and parts[1] != "kit":
-                    todo.append(ROOT / "scenes" / f"{parts[1]}.py")
-    return seen
-
-
-def task_key(sources: Iterable[Path], **options) -> str:
-    """The key of one output: its sources, the shared inputs, and its options."""
-    payload = json.dumps(options, sort_keys=True, default=str)
-    h = hashlib.sha256()
-    h.update(shared_digest().encode())
-    h.update(_digest_files(sources).encode())
-    h.update(payload.encode())
-    return h.hexdigest()
+def _starts(task: Task) -> tuple[Path, ...]:
+    """Where a task's code begins: the module of its class (which calls the renderer),
+    and the target's own files (loaded by name at run time, so not reachable by imports)."""
+    return Path(inspect.getfile(type(task))), *task.target.sources()
 
 
 def _sidecar(output: Path) -> Path:

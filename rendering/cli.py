@@ -11,14 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import typing
 from pathlib import Path
 
-from . import interrupt
+from . import BUILD, ROOT, interrupt
 from .errors import UserError
 from .presets import FORMATS, QUALITIES
 
-ROOT = Path(__file__).resolve().parent.parent
-BUILD = ROOT / "build"
 DEFAULT_MANIFEST = ROOT / "assets" / "lectures" / "attention.toml"
 
 
@@ -45,6 +44,14 @@ def _reporter(args):
     return Reporter(quiet=args.quiet)
 
 
+def _run(args, tasks, reporter):
+    """The command's tasks, through the runner the options choose."""
+    from .pool import LocalPool
+    from .runner import run_tasks
+
+    return run_tasks(tasks, LocalPool(args.jobs), args.force, reporter)
+
+
 def _finish(args, outcomes, reporter, extra_rows=()) -> int:
     """Summary table, output paths on stdout, and the exit code."""
     rows = [(o.task.label, o.status, f"{o.seconds:.1f}s" if o.status == "rendered" else "-",
@@ -54,12 +61,18 @@ def _finish(args, outcomes, reporter, extra_rows=()) -> int:
     for o in failed:
         if args.verbose:
             print(o.trace, file=sys.stderr)
-        print(f"error: {o.task.label}: {o.error}", file=sys.stderr)
+        _error(f"{o.task.label}: {o.error}")
     for o in outcomes:
         if o.status != "failed":
-            for path in (o.outputs if o.task.kind == "figures" else o.task.outputs[:1]):
+            for path in o.outputs:
                 print(path)
     return 1 if failed else 0
+
+
+def _error(message: str) -> None:
+    """One line on stderr, even when a library's message (ffmpeg's, say) spans several."""
+    print("error: " + " ".join(line.strip() for line in message.splitlines() if line.strip()),
+          file=sys.stderr)
 
 
 def _short(path: Path) -> str:
@@ -71,41 +84,44 @@ def _short(path: Path) -> str:
 
 def cmd_render(args: argparse.Namespace) -> int:
     from . import system
-    from .pool import Task, run_tasks
-    from .targets import resolve
+    from .files import output_folder
+    from .resolve import resolve
+    from .worker import VideoTask
 
     if args.transparent and args.format == "mp4":
         raise UserError("mp4 cannot be transparent: use --format mov or --format webm")
-    refs = [ref for target in args.targets for ref in resolve(target)]
+    targets = [t for text in args.targets for t in resolve(text)]
     system.require_all(video=True)
-    out_dir = Path(args.out) if args.out else BUILD / args.quality
-    tasks = [Task("video", ref, (out_dir / f"{ref.label}.{args.format}",),
-                  quality=args.quality, fmt=args.format, transparent=args.transparent)
-             for ref in refs]
+    out_dir = output_folder(Path(args.out) if args.out else BUILD / args.quality)
+    tasks = [VideoTask(target, args.quality, args.format, out_dir / f"{target.label}."
+                       f"{args.format}", args.transparent) for target in targets]
     reporter = _reporter(args)
-    return _finish(args, run_tasks(tasks, args.jobs, args.force, reporter), reporter)
+    return _finish(args, _run(args, tasks, reporter), reporter)
 
 
 def cmd_lecture(args: argparse.Namespace) -> int:
     from . import cache, system
+    from .files import output_folder
     from .lecture import join, join_key, read_manifest
-    from .pool import Task, run_tasks
+    from .lecture import outputs as lecture_outputs
+    from .worker import VideoTask
 
     lecture = read_manifest(Path(args.manifest), quality=args.quality)
     system.require_all(video=True)
-    clip_dir = (Path(args.out) if args.out else BUILD) / lecture.quality
-    unique = list(dict.fromkeys(ch.ref for ch in lecture.chapters))
-    tasks = [Task("video", ref, (clip_dir / f"{ref.label}.mp4",), quality=lecture.quality)
-             for ref in unique]
+    out_dir = output_folder(Path(args.out) if args.out else BUILD / "lectures")
+    clip_dir = output_folder((Path(args.out) if args.out else BUILD) / lecture.quality)
+    unique = list(dict.fromkeys(ch.target for ch in lecture.chapters))
+    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4")
+             for target in unique]
     reporter = _reporter(args)
-    outcomes = run_tasks(tasks, args.jobs, args.force, reporter)
+    outcomes = _run(args, tasks, reporter)
     if any(o.status == "failed" for o in outcomes):
         return _finish(args, outcomes, reporter)
-    clip_of = {o.task.ref: o.task for o in outcomes}
-    clips = [clip_of[ch.ref].outputs[0] for ch in lecture.chapters]
-    out = (Path(args.out) if args.out else BUILD / "lectures") / f"{lecture.name}.mp4"
-    key = join_key(lecture, [clip_of[ch.ref].key for ch in lecture.chapters])
-    outputs = [out, out.with_suffix(".srt"), out.with_suffix(".chapters.txt")]
+    clip_of = {o.task.target: o for o in outcomes}
+    clips = [clip_of[ch.target].task.outputs[0] for ch in lecture.chapters]
+    out = out_dir / f"{lecture.name}.mp4"
+    key = join_key(lecture, [clip_of[ch.target].key for ch in lecture.chapters])
+    outputs = lecture_outputs(out)
     if args.force or not cache.is_fresh(outputs, key):
         join(lecture, clips, out)
         cache.mark_fresh(outputs, key)
@@ -122,9 +138,9 @@ def cmd_figures(args: argparse.Namespace) -> int:
     from scenes import registry
 
     from . import system
-    from .figures import FIGURE_FORMATS
-    from .pool import Task, run_tasks
-    from .targets import SceneRef, known_scene
+    from .figures import FIGURE_FORMATS, FigureTask
+    from .files import output_folder
+    from .targets import RegisteredScene, known_scene
 
     formats = tuple(dict.fromkeys(f.strip() for f in args.format.split(",") if f.strip()))
     bad = [f for f in formats if f not in FIGURE_FORMATS]
@@ -132,7 +148,7 @@ def cmd_figures(args: argparse.Namespace) -> int:
         raise UserError(f"unknown figure format {', '.join(bad) or '(none)'}; choose from "
                         f"{', '.join(FIGURE_FORMATS)}, comma-separated")
     out_root = Path(args.out) if args.out else BUILD / "figures"
-    tasks = []
+    tasks: list[FigureTask] = []
     for name in args.names or list(registry()):
         info = known_scene(name)
         moments = tuple(args.moment) if args.moment else info.key_moments
@@ -142,12 +158,12 @@ def cmd_figures(args: argparse.Namespace) -> int:
         if unknown:
             raise UserError(f"{name} has no key moment {', '.join(unknown)}; its moments: "
                             f"{', '.join(info.key_moments)}")
-        outputs = tuple(out_root / name / f"{m}.{f}" for m in moments for f in formats)
-        tasks.append(Task("figures", SceneRef("scene", name), outputs, formats=formats,
-                          moments=moments, transparent=args.transparent))
+        tasks.append(FigureTask(RegisteredScene(name), out_root / name, formats,
+                                tuple(moments), args.transparent))
     system.require_all(video=False)
+    output_folder(out_root)
     reporter = _reporter(args)
-    return _finish(args, run_tasks(tasks, args.jobs, args.force, reporter), reporter)
+    return _finish(args, _run(args, tasks, reporter), reporter)
 
 
 def _jobs(text: str) -> int:
@@ -157,8 +173,16 @@ def _jobs(text: str) -> int:
     return value
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one `error:` line like every other."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        _error(f"{message} (see {self.prog} --help)")
+        sys.exit(2)
+
+
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="render.py", description="Render attention explainers.")
+    p = Parser(prog="render.py", description="Render attention explainers.")
     p.add_argument("--verbose", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
 
@@ -216,7 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     except UserError as exc:
         if args.verbose:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        _error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
         print("interrupted: finished outputs were kept; unfinished ones were discarded and "

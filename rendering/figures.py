@@ -4,21 +4,52 @@ The scene runs with animations skipped and with no frame drawn at all until a
 wanted moment is reached: then the frame is drawn once, as pixels (PNG) and/or
 as vector paths on cairo's SVG and PDF surfaces, with the exact same drawing
 calls Manim uses for pixels, so colours and geometry match. The run stops
-after the last wanted moment.
+after the last wanted moment. `FigureTask` is that work as a task (tasks.py).
 """
 
 from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import RenderFailed
 from .files import atomic_write, tmp_prefix
-from .targets import SceneRef, load_class
+from .targets import Target
+from .tasks import Progress, Task
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 WIDTH, HEIGHT = 1920, 1080
+
+
+@dataclass(frozen=True)
+class FigureTask(Task):
+    """Stills of `target` at `moments`, one file per moment and format, in `out_dir`."""
+
+    target: Target
+    out_dir: Path
+    formats: tuple[str, ...]
+    moments: tuple[str, ...]
+    transparent: bool = False
+
+    @property
+    def label(self) -> str:
+        return f"{self.target.label} (figures)"
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return tuple(self.out_dir / f"{m}.{f}" for m in self.moments for f in self.formats)
+
+    def options(self) -> dict[str, Any]:
+        return {"formats": self.formats, "moments": self.moments,
+                "transparent": self.transparent}
+
+    def run(self, progress: Progress, slot: int) -> list[Path]:
+        """Stills take no time on the clip's clock: there is no progress to report."""
+        return render_figures(self.target, self.out_dir, self.formats, self.moments,
+                              self.transparent)
 
 
 class _Done(Exception):
@@ -103,7 +134,7 @@ def figure_renderer_class():
     return StillRenderer
 
 
-def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png",),
+def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png",),
                    moments: Iterable[str] | None = None, transparent: bool = False
                    ) -> list[Path]:
     """Write one still per key moment (or per named moment) into `out_dir`."""
@@ -117,7 +148,7 @@ def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png"
                         "frame_rate": 60, "media_dir": media, "transparent": transparent,
                         "disable_caching": True, "progress_bar": "none",
                         "verbosity": "WARNING"}):
-        cls = load_class(ref)
+        cls = target.scene_class()
         remaining = set(cls.key_moments if moments is None else moments)
 
         def hook(scene, name: str) -> None:
@@ -135,5 +166,5 @@ def render_figures(ref: SceneRef, out_dir: Path, formats: Iterable[str] = ("png"
         except _Done:
             pass
         if remaining:
-            raise RenderFailed(f"{ref.label}: never reached moment(s) {', '.join(remaining)}")
+            raise RenderFailed(f"never reached moment(s) {', '.join(remaining)}")
     return written

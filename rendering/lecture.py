@@ -29,11 +29,13 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import Keys
 from .errors import RenderFailed, UserError
-from .files import atomic_text, atomic_write
+from .files import Staged, scratch
 from .presets import QUALITIES
+from .resolve import resolve
 from .specs import TomlDoc, read_params
-from .targets import SceneRef, resolve
+from .targets import Target, TitleCard
 
 CHAPTER_KEYS = {"title", "scene", "card", "subtitle", "seconds"}
 TOP_KEYS = {"title", "quality", "chapter"}
@@ -42,7 +44,7 @@ TOP_KEYS = {"title", "quality", "chapter"}
 @dataclass(frozen=True)
 class Chapter:
     title: str
-    ref: SceneRef
+    target: Target
 
 
 @dataclass(frozen=True)
@@ -100,24 +102,18 @@ def _chapter(doc: TomlDoc, entry: dict, start: int, end: int | None) -> Chapter:
             raise doc.error(doc.line("scene", start, end), f"scene: expected a string, "
                                                            f"got {target!r}")
         try:
-            refs = resolve(target, base=doc.path.parent)
+            targets = resolve(target, base=doc.path.parent)
         except UserError as exc:
             raise doc.error(doc.line("scene", start, end), str(exc)) from None
-        if len(refs) != 1:
-            raise doc.error(doc.line("scene", start, end), f"{target!r} holds {len(refs)} "
-                            "scenes; name one with file.py:ClassName")
-        return Chapter(entry["title"], refs[0])
+        if len(targets) != 1:
+            raise doc.error(doc.line("scene", start, end), f"{target!r} holds "
+                            f"{len(targets)} scenes; name one with file.py:ClassName")
+        return Chapter(entry["title"], targets[0])
     from scenes.cards import CardParams
 
     values = {"title": entry["card"]}
     values |= {k: entry[k] for k in ("subtitle", "seconds") if k in entry}
-    params = read_params(doc, CardParams, values, start, end)
-    try:
-        CardParams(**params).validate()
-    except ValueError as exc:
-        raise doc.error(start, str(exc)) from None
-    return Chapter(entry["title"], SceneRef("card", "title_card",
-                                            params=tuple(sorted(params.items()))))
+    return Chapter(entry["title"], TitleCard(read_params(doc, CardParams(), values, start, end)))
 
 
 # ---- joining ------------------------------------------------------------------------
@@ -136,17 +132,24 @@ def timestamp(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
-def join_key(lecture: Lecture, clip_keys: list[str]) -> str:
+def join_key(lecture: Lecture, clip_keys: list[str], keys: Keys | None = None) -> str:
     """The joined lecture depends on its manifest (titles, cards, order), the quality
-    actually used, the clips, and this joining code."""
+    actually used, the clips, and the joining code: this module and what it imports."""
     h = hashlib.sha256(lecture.path.read_bytes())
-    h.update(Path(__file__).read_bytes())
+    h.update((keys or Keys()).code(Path(__file__)).encode())
     h.update(repr((lecture.quality, clip_keys)).encode())
     return h.hexdigest()
 
 
+def outputs(out: Path) -> list[Path]:
+    """What a join writes: the video, its captions, its chapter list."""
+    return [out, out.with_suffix(".srt"), out.with_suffix(".chapters.txt")]
+
+
 def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
-    """Concatenate the clips (no re-encoding) with chapter markers; merge the captions."""
+    """Concatenate the clips (no re-encoding) with chapter markers; merge the captions.
+    The three outputs are put in place together (one commit): a stop never leaves the
+    new video beside the old captions."""
     import srt
 
     lengths = [duration(c) for c in clips]
@@ -155,26 +158,6 @@ def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
     for chapter, start, length in zip(lecture.chapters, starts, lengths, strict=True):
         meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}",
                  f"END={round((start + length) * 1000)}", f"title={_escape(chapter.title)}"]
-    work = out.parent
-    listing = atomic_text(work / f".{out.stem}.concat.txt",
-                          "".join(f"file '{c.resolve()}'\n" for c in clips))
-    metadata = atomic_text(work / f".{out.stem}.ffmeta.txt", "\n".join(meta) + "\n")
-
-    def encode(tmp: Path) -> None:
-        done = subprocess.run(
-            ["ffmpeg", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-             "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
-             "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(tmp)],
-            capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RenderFailed(f"joining {lecture.name} failed: {done.stderr.strip()}")
-
-    try:
-        atomic_write(out, encode)
-    finally:
-        listing.unlink(missing_ok=True)
-        metadata.unlink(missing_ok=True)
-
     captions = []
     for clip, start in zip(clips, starts, strict=True):
         sub = clip.with_suffix(".srt")
@@ -183,10 +166,20 @@ def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
                 shift = _seconds(start)
                 captions.append(srt.Subtitle(0, item.start + shift, item.end + shift,
                                              item.content))
-    srt_path = atomic_text(out.with_suffix(".srt"), srt.compose(captions, reindex=True))
-    chapters_path = atomic_text(out.with_suffix(".chapters.txt"), "".join(
-        f"{timestamp(s)} {c.title}\n" for c, s in zip(lecture.chapters, starts, strict=True)))
-    return [out, srt_path, chapters_path]
+    video, subtitles, chapter_list = outputs(out)
+    with scratch(out.parent, "".join(f"file '{c.resolve()}'\n" for c in clips)) as listing, \
+            scratch(out.parent, "\n".join(meta) + "\n") as metadata, Staged() as stage:
+        done = subprocess.run(
+            ["ffmpeg", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
+             "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
+             "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(stage.file(video))],
+            capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RenderFailed(f"joining {lecture.name} failed: {done.stderr.strip()}")
+        stage.text(subtitles, srt.compose(captions, reindex=True))
+        stage.text(chapter_list, "".join(f"{timestamp(s)} {c.title}\n" for c, s in
+                                         zip(lecture.chapters, starts, strict=True)))
+    return [video, subtitles, chapter_list]
 
 
 def _seconds(value: float):

@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
-from .targets import SceneRef
+from .files import read_text
+from .targets import FilledScene, Params, known_scene
 
 
 class SpecError(UserError):
@@ -35,9 +36,7 @@ class TomlDoc:
 
     def __init__(self, path: Path):
         self.path = path
-        if not path.exists():
-            raise UserError(f"{path}: no such file")
-        self.text = path.read_text(encoding="utf-8")
+        self.text = read_text(path)
         self.lines = self.text.splitlines()
         try:
             self.data = tomllib.loads(self.text)
@@ -52,8 +51,9 @@ class TomlDoc:
         return [i + 1 for i, text in enumerate(self.lines) if pattern.match(text)]
 
     def line(self, key: str, start: int = 1, end: int | None = None) -> int:
-        """Line of `key = ...` between lines start..end (1-based), else `start`."""
-        pattern = re.compile(rf"^\s*{re.escape(key)}\s*=")
+        """Line of `key = ...` (or of a `[key]` table header) between lines start..end
+        (1-based), else `start`."""
+        pattern = re.compile(rf"^\s*({re.escape(key)}\s*=|\[\s*{re.escape(key)}\s*\])")
         for number in range(start, (end or len(self.lines)) + 1):
             if number - 1 < len(self.lines) and pattern.match(self.lines[number - 1]):
                 return number
@@ -70,6 +70,8 @@ class TomlDoc:
 
 
 def _describe(kind: Any) -> str:
+    if (inner := _pair_type(kind)) is not None:
+        return f"a table of name = {_describe(inner)}"
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
         return f"a list of {_describe(args[0])}s"
@@ -78,10 +80,41 @@ def _describe(kind: Any) -> str:
     return {str: "string", float: "number", int: "integer", bool: "true/false"}.get(kind, str(kind))
 
 
+class EntryError(ValueError):
+    """A bad entry of a table: `entry` lets the reader point at its own line."""
+
+    def __init__(self, entry: str, message: str):
+        super().__init__(f"{entry}: {message}")
+        self.entry = entry
+
+
+def _pair_type(kind: Any) -> Any | None:
+    """For `tuple[tuple[str, V], ...]` (named entries, kept hashable), the value type V."""
+    origin, args = typing.get_origin(kind), typing.get_args(kind)
+    if origin is tuple and len(args) == 2 and args[1] is Ellipsis:
+        entry = typing.get_args(args[0])
+        if typing.get_origin(args[0]) is tuple and len(entry) == 2 and entry[0] is str:
+            return entry[1]
+    return None
+
+
 def coerce(value: Any, kind: Any) -> Any:
-    """TOML value -> the dataclass field's type, or ValueError saying what was expected."""
+    """TOML value -> the dataclass field's type, or ValueError saying what was expected.
+
+    A field of named entries, `tuple[tuple[str, V], ...]`, is written as a TOML table
+    (`[senses]` then `fruit = [...]`): its keys in order, each value coerced to V."""
     origin, args = typing.get_origin(kind), typing.get_args(kind)
     expected = f"expected {_describe(kind)}, got {value!r}"
+    if (inner := _pair_type(kind)) is not None:
+        if not isinstance(value, dict):
+            raise ValueError(expected)
+        entries = []
+        for name, v in value.items():
+            try:
+                entries.append((str(name), coerce(v, inner)))
+            except ValueError as exc:
+                raise EntryError(str(name), str(exc)) from None
+        return tuple(entries)
     if origin is tuple:
         if not isinstance(value, list):
             raise ValueError(expected)
@@ -95,45 +128,50 @@ def coerce(value: Any, kind: Any) -> Any:
     raise ValueError(expected)
 
 
-def read_params(doc: TomlDoc, params_cls: type, values: dict[str, Any], start: int = 1,
-                end: int | None = None) -> dict[str, Any]:
-    """Check keys and types of `values` against a params dataclass; errors carry lines."""
-    hints = typing.get_type_hints(params_cls)
-    fields = {f.name for f in dataclasses.fields(params_cls)}
-    out = {}
+def read_params(doc: TomlDoc, defaults: Any, values: dict[str, Any], start: int = 1,
+                end: int | None = None) -> Params:
+    """A scene's parameters as a lecturer wrote them (lines start..end of `doc`), checked
+    once, here: known keys, the field types of `defaults` (the scene's params dataclass),
+    then the scene's own `validate()` (known words, senses...). Every error points at
+    the line to fix. Returns the changed values as sorted (name, value) pairs, the form
+    a target carries."""
+    hints = typing.get_type_hints(type(defaults))
+    fields = {f.name for f in dataclasses.fields(defaults)}
+    changes = {}
     for key, value in values.items():
         line = doc.line(key, start, end)
         if key not in fields:
             known = ", ".join(sorted(fields))
             raise doc.error(line, f"unknown key {key!r}; expected one of {known}")
         try:
-            out[key] = coerce(value, hints[key])
+            changes[key] = coerce(value, hints[key])
+        except EntryError as exc:  # inside a [table]: the entry's own line
+            raise doc.error(doc.line(exc.entry, line, end), f"{key}.{exc}") from None
         except ValueError as exc:
             raise doc.error(line, f"{key}: {exc}") from None
-    return out
+    params = dataclasses.replace(defaults, **changes)
+    if hasattr(params, "validate"):
+        try:
+            params.validate()
+        except ValueError as exc:
+            raise doc.error(_line_of(doc, exc, start, end), str(exc)) from None
+    return tuple(sorted(changes.items()))
 
 
-def validate_params(doc: TomlDoc, params: Any, start: int = 1) -> None:
-    """Run the scene's own checks (known words, senses...) and point at the line."""
-    try:
-        params.validate()
-    except ValueError as exc:
-        word = getattr(exc, "word", None)
-        field = getattr(exc, "field", None)
-        if word is not None:
-            line = doc.line_containing(repr(word).strip("'"), start)
-        elif field is not None:
-            line = doc.line(field, start)
-        else:
-            line = start
-        raise doc.error(line, str(exc)) from None
+def _line_of(doc: TomlDoc, exc: ValueError, start: int, end: int | None) -> int:
+    """The line a scene's check points at: the unknown word's, the field's, else `start`."""
+    word = getattr(exc, "word", None)
+    field = getattr(exc, "field", None)
+    if word is not None:
+        return doc.line_containing(repr(word).strip("'"), start)
+    if field is not None:
+        return doc.line(field, start, end)
+    return start
 
 
-def read_scene_spec(path: Path) -> SceneRef:
-    """A TOML scene spec -> a SceneRef for the parameterised scene it fills."""
+def read_scene_spec(path: Path) -> FilledScene:
+    """A TOML scene spec -> the registered scene it fills, with its checked parameters."""
     from scenes import load_scene
-
-    from .targets import known_scene
 
     doc = TomlDoc(path)
     data = dict(doc.data)
@@ -148,7 +186,4 @@ def read_scene_spec(path: Path) -> SceneRef:
     cls = load_scene(name)
     if not dataclasses.fields(cls.params):
         raise doc.error(doc.line("scene"), f"scene {name!r} takes no parameters")
-    values = read_params(doc, type(cls.params), data)
-    params = dataclasses.replace(cls.params, **values)
-    validate_params(doc, params)
-    return SceneRef("spec", name, path.resolve(), tuple(sorted(values.items())))
+    return FilledScene(path.resolve(), name, read_params(doc, cls.params, data))

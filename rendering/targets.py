@@ -1,104 +1,169 @@
-"""What can be rendered: a scene name, a Python file (or file.py:Class), or a TOML spec.
+"""What can be rendered: one class per kind of target, all with the same three answers.
 
-A `SceneRef` is a small picklable description, so a worker process can rebuild
-the scene class on its own side.
+    label          the name of its output files and progress rows
+    sources()      the files that hold this target's own code and data (its scene file,
+                   its spec): the cache follows their imports for the rest
+    scene_class()  the Manim Scene class to render (this imports Manim)
+
+Targets are frozen dataclasses of plain values (names, paths, parameter pairs), so a
+worker process, or a machine of a cluster, rebuilds the class on its own side. A
+target is checked when it is made (by `resolve`, the spec and manifest readers): the
+name is registered, the file holds that class, the parameters passed their scene's
+checks, with file:line. `scene_class()` builds from what was checked.
+
+A new kind of target is one new class here, and `resolve` learning its spelling.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
+import importlib
 import importlib.util
-import inspect
 import sys
-from dataclasses import dataclass, field
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import UserError
+from scenes import UnknownSceneError, scene_classes, scene_info
 
-SCENES_DIR = Path(__file__).resolve().parent.parent / "scenes"
+from .errors import UserError
+from .files import read_text
+from .imports import module_file
+
+Params = tuple[tuple[str, object], ...]  # a scene's parameters, as sorted (name, value) pairs
+
+
+class Target(ABC):
+    @property
+    @abstractmethod
+    def label(self) -> str:
+        """Name used for output files and progress lines."""
+
+    @abstractmethod
+    def sources(self) -> tuple[Path, ...]:
+        """The files that name this target's own code and data."""
+
+    @abstractmethod
+    def scene_class(self) -> type:
+        """The Manim Scene class to render (imports Manim)."""
+
+
+class ModuleScene(Target):
+    """A scene class in a project module, perhaps with parameters replaced."""
+
+    params: Params = ()
+
+    @abstractmethod
+    def module_and_class(self) -> tuple[str, str]:
+        """("scenes.values", "Values"): where the class is, without importing it."""
+
+    def sources(self) -> tuple[Path, ...]:
+        module = self.module_and_class()[0]
+        path = module_file(module)
+        if path is None:
+            raise ValueError(f"{module} is not a module of this project")
+        return (path,)
+
+    def scene_class(self) -> type:
+        module, name = self.module_and_class()
+        cls = getattr(importlib.import_module(module), name)
+        # the values were checked (with file:line) when the target was read; the kit's
+        # with_params makes the variant (and today runs the scene's checks once more)
+        return cls.with_params(**dict(self.params)) if self.params else cls
 
 
 @dataclass(frozen=True)
-class SceneRef:
-    kind: str  # "scene" | "file" | "spec" | "card"
-    name: str  # registry name, or the class name for files
-    path: Path | None = None  # the .py file, or the .toml spec
-    params: tuple[tuple[str, object], ...] = field(default=())  # spec parameters
+class RegisteredScene(ModuleScene):
+    """A scene of the lecture, by its registry name: `values`."""
+
+    name: str
 
     @property
     def label(self) -> str:
-        """Name used for output files and progress lines."""
-        if self.kind == "spec":
-            return self.path.stem
-        if self.kind == "file":
-            return f"{self.path.stem}.{self.name}"
-        if self.kind == "card":
-            digest = hashlib.sha256(repr(self.params).encode()).hexdigest()[:8]
-            return f"card-{digest}"
         return self.name
 
-    def sources(self) -> list[Path]:
-        """Files whose content decides this scene's output (besides the shared ones)."""
-        from .cache import scene_sources
-
-        if self.kind == "scene":
-            return scene_sources(SCENES_DIR / f"{self.name}.py")
-        if self.kind == "file":
-            return scene_sources(self.path)
-        if self.kind == "spec":
-            return [self.path, *scene_sources(SCENES_DIR / f"{self.name}.py")]
-        return []
+    def module_and_class(self) -> tuple[str, str]:
+        return f"scenes.{self.name}", scene_info(self.name).class_name
 
 
-def _scene_classes_by_ast(path: Path) -> list[str]:
-    """Classes in a file that define construct(): its scenes, found without importing."""
-    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
-    return [node.name for node in tree.body if isinstance(node, ast.ClassDef)
-            and any(isinstance(f, ast.FunctionDef) and f.name == "construct" for f in node.body)]
+@dataclass(frozen=True)
+class FilledScene(ModuleScene):
+    """A registered scene filled with a lecturer's parameters from a TOML spec: `talk.toml`
+    (made by `specs.read_scene_spec`, which checks every value with file:line)."""
+
+    path: Path  # the spec
+    name: str  # the registered scene it fills
+    params: Params = ()
+
+    @property
+    def label(self) -> str:
+        return self.path.stem
+
+    def module_and_class(self) -> tuple[str, str]:
+        return RegisteredScene(self.name).module_and_class()
+
+    def sources(self) -> tuple[Path, ...]:
+        return (self.path, *super().sources())
+
+
+@dataclass(frozen=True)
+class TitleCard(ModuleScene):
+    """A title card between a lecture's chapters (`card = "..."` in a manifest): the
+    class `scenes.cards.TitleCard` with its heading, subtitle and length as parameters."""
+
+    params: Params = ()
+
+    @property
+    def label(self) -> str:
+        return f"card-{hashlib.sha256(repr(self.params).encode()).hexdigest()[:8]}"
+
+    def module_and_class(self) -> tuple[str, str]:
+        return "scenes.cards", "TitleCard"
+
+
+@dataclass(frozen=True)
+class ClassInFile(Target):
+    """A scene class in a Python file the lecturer wrote: `my_scenes.py:Intro`."""
+
+    path: Path
+    name: str  # the class
+
+    @property
+    def label(self) -> str:
+        return f"{self.path.stem}.{self.name}"
+
+    def sources(self) -> tuple[Path, ...]:
+        return (self.path,)
+
+    def scene_class(self) -> type:
+        cls = getattr(_import_file(self.path), self.name, None)
+        if cls is None:
+            raise UserError(f"{self.path}: no class {self.name!r}; scenes in it: "
+                            f"{', '.join(classes_in_file(self.path)) or 'none'}")
+        return cls
+
+
+def classes_in_file(path: Path, shown: str | None = None) -> list[str]:
+    """The names of the scene classes in a Python file, read without running it (the
+    registry's own rule, `scenes.scene_classes`). A syntax error is a UserError at its line;
+    `shown` is how the file is named in it (default: its path)."""
+    try:
+        return [c.name for c in scene_classes(read_text(path), str(path))]
+    except SyntaxError as exc:
+        raise UserError(f"{shown or path}:{exc.lineno}: syntax error: {exc.msg}") from None
 
 
 def known_scene(name: str):
     """The registry's SceneInfo for `name`, or a UserError suggesting the closest names."""
-    from scenes import UnknownSceneError, scene_info
-
     try:
         return scene_info(name)
     except UnknownSceneError as exc:
         raise UserError(str(exc)) from None
 
 
-def resolve(target: str, base: Path | None = None) -> list[SceneRef]:
-    """A TARGET from the command line or a manifest -> the scenes it names.
-
-    `name` (a scene of the lecture), `file.py` (every scene in it), `file.py:Class`,
-    or `spec.toml` (a parameterised scene filled from TOML). Relative paths are read
-    from `base` (a manifest's folder) or the current directory.
-    """
-    where = base or Path.cwd()
-    file_part, _, class_name = target.partition(":")
-    if file_part.endswith(".toml"):
-        from .specs import read_scene_spec
-
-        return [read_scene_spec((where / file_part).resolve())]
-    if file_part.endswith(".py"):
-        path = (where / file_part).resolve()
-        if not path.exists():
-            raise UserError(f"{file_part}: no such file")
-        try:
-            found = _scene_classes_by_ast(path)
-        except SyntaxError as exc:
-            raise UserError(f"{file_part}:{exc.lineno}: syntax error: {exc.msg}") from None
-        if class_name:
-            if class_name not in found:
-                raise UserError(f"{file_part}: no scene class {class_name!r}; scenes in it: "
-                                f"{', '.join(found) or 'none'}")
-            found = [class_name]
-        if not found:
-            raise UserError(f"{file_part}: no scene (a class with a construct method) in it")
-        return [SceneRef("file", name, path) for name in found]
-    known_scene(target)
-    return [SceneRef("scene", target)]
+def load_class(target: Target) -> type:
+    """The Manim Scene class a target describes (imports Manim)."""
+    return target.scene_class()
 
 
 def _import_file(path: Path):
@@ -117,37 +182,5 @@ def _import_file(path: Path):
     return module
 
 
-def scene_classes_in(path: Path) -> list[str]:
-    """Names of the Manim Scene classes defined in a Python file."""
-    from manim import Scene
-
-    module = _import_file(path)
-    return [name for name, obj in vars(module).items()
-            if inspect.isclass(obj) and issubclass(obj, Scene)
-            and obj.__module__ == module.__name__]
-
-
-def load_class(ref: SceneRef):
-    """The Manim Scene class a ref describes (imports Manim)."""
-    from scenes import load_scene
-
-    if ref.kind == "scene":
-        return load_scene(ref.name)
-    if ref.kind == "file":
-        module = _import_file(ref.path)
-        cls = getattr(module, ref.name, None)
-        if cls is None:
-            raise UserError(f"{ref.path}: no class {ref.name!r}; scenes in it: "
-                            f"{', '.join(scene_classes_in(ref.path)) or 'none'}")
-        return cls
-    if ref.kind == "card":
-        from scenes.cards import TitleCard
-
-        return TitleCard.with_params(**dict(ref.params))
-    if ref.kind == "spec":
-        base = load_scene(ref.name)
-        try:
-            return base.with_params(**dict(ref.params))
-        except ValueError as exc:
-            raise UserError(f"{ref.path}: {exc}") from exc
-    raise ValueError(f"unknown target kind {ref.kind!r}")
+__all__ = ["ClassInFile", "FilledScene", "RegisteredScene",
+           "Target", "TitleCard", "classes_in_file", "known_scene", "load_class"]

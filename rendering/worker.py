@@ -1,8 +1,9 @@
-"""Render one scene to one file, in this process, never leaving a half-written output.
+"""Render one scene to one video, in this process, never leaving a half-written output.
 
 Manim writes into a private temporary media folder beside the destination;
 only a finished artifact is moved into place (an atomic rename), so an
 interrupted or failed render leaves the previous good file untouched.
+`VideoTask` is that work as a task (tasks.py): what the pool runs and the cache keys.
 """
 
 from __future__ import annotations
@@ -10,36 +11,53 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from . import interrupt
+from . import BUILD
 from .errors import RenderFailed, UserError
 from .files import commit, tmp_prefix
 from .presets import encoder_options, quality
-from .targets import SceneRef, load_class
+from .targets import Target
+from .tasks import Progress, Task
 
 # LaTeX and text SVGs Manim makes; EXPLAINER_CACHE moves it (the benchmark's cold runs).
-CACHE = Path(os.environ.get("EXPLAINER_CACHE",
-                            Path(__file__).resolve().parent.parent / "build" / ".cache"))
-Progress = Callable[[float], None]  # seconds of the clip rendered so far
+CACHE = Path(os.environ.get("EXPLAINER_CACHE", BUILD / ".cache"))
 
 
 @dataclass(frozen=True)
-class Job:
-    ref: SceneRef
+class VideoTask(Task):
+    """A clip: `target` rendered at `quality` in `fmt` to `out`, captions beside it."""
+
+    target: Target
     quality: str
     fmt: str  # mp4 | webm | gif | mov
     out: Path  # final artifact path
     transparent: bool = False
 
     @property
+    def label(self) -> str:
+        return self.target.label
+
+    @property
+    def outputs(self) -> tuple[Path, ...]:
+        return (self.out,)
+
+    @property
     def captions(self) -> Path:
         return self.out.with_suffix(".srt")
 
+    def options(self) -> dict[str, Any]:
+        return {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
 
-def manim_config(job: Job, media_dir: Path, cache_dir: Path) -> dict:
+    def run(self, progress: Progress, slot: int) -> list[Path]:
+        return [render(self, progress, slot)]
+
+
+
+
+def manim_config(job: VideoTask, media_dir: Path, cache_dir: Path) -> dict:
     """Manim's settings for one job. LaTeX and text SVGs are cached in `cache_dir`
     (one per worker slot, so two processes never write the same cache file)."""
     q = quality(job.quality)
@@ -58,15 +76,16 @@ def manim_config(job: Job, media_dir: Path, cache_dir: Path) -> dict:
     }
 
 
-def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
-    """Render `job` and move the artifact (and its captions) into place."""
+def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> Path:
+    """Render `job` and move the artifact and its captions into place; a render with no
+    captions removes the old ones in the same commit (they belong to another video)."""
     from manim import tempconfig
 
     job.out.parent.mkdir(parents=True, exist_ok=True)
     media = Path(tempfile.mkdtemp(prefix=tmp_prefix(job.out.stem), dir=job.out.parent))
     try:
         with tempconfig(manim_config(job, media, CACHE / f"slot-{slot}")):
-            cls = load_class(job.ref)
+            cls = job.target.scene_class()
             if progress is not None:
                 cls = _with_progress(cls, progress)
             scene = cls()
@@ -75,16 +94,16 @@ def render(job: Job, progress: Progress | None = None, slot: int = 0) -> Path:
             except UserError:
                 raise
             except Exception as exc:
-                raise RenderFailed(f"{job.ref.label}: render failed: "
-                                   f"{type(exc).__name__}: {exc}") from exc
+                raise RenderFailed(f"render failed: {type(exc).__name__}: {exc}") from exc
             artifact = scene.output_plan.primary_artifact
             captions = scene.output_plan.subcaption_file
         if artifact is None or not Path(artifact).exists():
-            raise RenderFailed(f"{job.ref.label}: Manim produced no {job.fmt} file")
-        interrupt.check()  # stopped: neither the captions nor the video move into place
+            raise RenderFailed(f"Manim produced no {job.fmt} file")
         if captions is not None and Path(captions).exists():
-            commit(captions, job.captions)
-        commit(artifact, job.out)  # atomic: the old file stays until this instant
+            # the old video and captions stay until this instant, together
+            commit((captions, job.captions), (artifact, job.out))
+        else:
+            commit((artifact, job.out), remove=[job.captions])
         return job.out
     finally:
         shutil.rmtree(media, ignore_errors=True)

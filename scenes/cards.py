@@ -1,5 +1,6 @@
 """Title cards between a lecture's clips. Not a lecture scene of its own: a lecture
-manifest adds one with `card = "..."`; the registry does not list it."""
+manifest adds one with `card = "..."`; the registry does not list it. To the command
+line a card is `rendering.targets.TitleCard`: this class with its parameters."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from dataclasses import dataclass
 
 from manim import DOWN, FadeIn, FadeOut
 
-from scenes.kit import THEME, ExplainerScene, label
+from scenes.kit import THEME, ExplainerScene, ParamError, fit_width, label
 
 
 @dataclass(frozen=True)
@@ -20,7 +21,7 @@ class CardParams:
         if not self.title.strip():
             raise ValueError("a title card needs a non-empty title")
         if not 1.5 <= self.seconds <= 30:
-            raise ValueError(f"a card lasts 1.5 to 30 seconds, got {self.seconds}")
+            raise ParamError("seconds", f"a card lasts 1.5 to 30 seconds, got {self.seconds}")
 
 
 class TitleCard(ExplainerScene):
@@ -29,15 +30,11 @@ class TitleCard(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        title = label(p.title, THEME.title)
-        if title.width > 12.5:
-            title.scale_to_fit_width(12.5)
+        title = fit_width(label(p.title, THEME.title))
         parts = [title]
         if p.subtitle:
-            sub = label(p.subtitle, THEME.heading, THEME.muted).next_to(title, DOWN, buff=0.4)
-            if sub.width > 12.5:
-                sub.scale_to_fit_width(12.5)
-            parts.append(sub)
+            sub = fit_width(label(p.subtitle, THEME.heading, THEME.muted))
+            parts.append(sub.next_to(title, DOWN, buff=0.4))
         self.narrate(p.title + (f": {p.subtitle}" if p.subtitle else ""))
         self.play(*[FadeIn(m, shift=DOWN * 0.1) for m in parts], run_time=1)
         self.wait(max(p.seconds - 1.5, 0.1))

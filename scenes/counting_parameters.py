@@ -19,6 +19,7 @@ from manim import (
     FadeIn,
     FadeOut,
     GrowFromEdge,
+    Mobject,
     Rectangle,
     ReplacementTransform,
     RoundedRectangle,
@@ -27,8 +28,7 @@ from manim import (
 
 from attention_core import count_parameters, load_model
 from attention_core.costs import GPT3, GPT3_TOTAL_PARAMETERS, ParameterCount
-from scenes.kit import THEME, ExplainerScene, fmt_int, formula, label
-from scenes.kit.table import Table
+from scenes.kit import THEME, ExplainerScene, Table, about, fmt_int, formula, label
 
 
 class MatrixCard(VGroup):
@@ -68,73 +68,75 @@ class CountingParameters(ExplainerScene):
         self.moment("sizes")
         self.settle()
 
-        per_head = self.per_head_cards(c)
-        ledger = self.ledger(c).to_edge(LEFT, buff=0.9).shift(UP * 0.7)
-        self.ledger_rows = ledger
+        cards, per_head, note = self.per_head(c)
+        self.moment("per_head")
+        self.settle()
+        self.play(FadeOut(cards), run_time=0.6)
+
+        self.ledger_rows = ledger(c).to_edge(LEFT, buff=0.9).shift(UP * 0.7)
         self.narrate(f"{c.n_heads} heads side by side make one layer: "
-                     f"{fmt_int(c.per_layer)} parameters.")
-        self.play(ReplacementTransform(per_head, ledger.rows[0]), run_time=1.2)
-        self.play(FadeIn(ledger.rows[1], shift=DOWN * 0.2), run_time=1)
+                     f"{fmt_int(c.per_layer)} parameters.",
+                     spoken=f"{c.n_heads} heads side by side make one layer: "
+                            f"{about(c.per_layer)} parameters.")
+        self.play(ReplacementTransform(per_head, self.ledger_rows.rows[0]), run_time=1.2)
+        self.play(FadeIn(self.ledger_rows.rows[1], shift=DOWN * 0.2), run_time=1)
         self.settle()
         self.narrate(f"{c.n_layers} layers make the model: {fmt_int(c.total)} parameters "
-                     "in attention alone.")
-        self.play(FadeIn(ledger.rows[2], shift=DOWN * 0.2), run_time=1)
+                     "in attention alone.",
+                     spoken=f"{c.n_layers} layers make the model: {about(c.total)} parameters "
+                            "in attention alone.")
+        self.play(FadeIn(self.ledger_rows.rows[2], shift=DOWN * 0.2), run_time=1)
         self.moment("all_layers")
         self.settle()
 
-        self.share(c)
+        self.share_bar = self.share(c, leaving=note)
+        self.moment("share")
+        self.settle()
+
         self.toy_contrast(c)
+        self.moment("toy")
+        self.settle()
+        self.narrate("Same four kinds of matrix, same arithmetic: only the sizes differ.")
+        self.settle(minimum=2)
 
     # ---------------------------------------------------------------------------------
-    def per_head_cards(self, c: ParameterCount) -> VGroup:
-        """The four matrices of one head, then their sum; returns the sum line."""
-        self.cards = VGroup(
+    def per_head(self, c: ParameterCount) -> tuple[VGroup, VGroup, Mobject]:
+        """The four matrices of one head, then their sum; returns the cards (with their
+        plus signs), the sum line and the footnote."""
+        cards = VGroup(
             MatrixCard("W_Q", "query", c.d_model, c.d_head, c.query, THEME.query),
             MatrixCard("W_K", "key", c.d_model, c.d_head, c.key, THEME.key),
             MatrixCard(r"W_V^{\downarrow}", "value-down", c.d_model, c.d_head, c.value_down,
                        THEME.value),
             MatrixCard(r"W_V^{\uparrow}", "value-up", c.d_head, c.d_model, c.value_up,
                        THEME.value))
-        tallest = max(card[0].height for card in self.cards)
-        for card in self.cards:  # one frame height, so the row reads as one sum
+        tallest = max(card[0].height for card in cards)
+        for card in cards:  # one frame height, so the row reads as one sum
             card[0].stretch_to_fit_height(tallest)
-        self.cards.arrange(RIGHT, buff=0.55).move_to([0, 0.3, 0])
+        cards.arrange(RIGHT, buff=0.55).move_to([0, 0.3, 0])
         pluses = VGroup(*[label("+", THEME.heading, THEME.muted).move_to(
-            (a.get_right() + b.get_left()) / 2) for a, b in zip(self.cards[:-1],
-                                                              self.cards[1:], strict=True)])
+            (a.get_right() + b.get_left()) / 2) for a, b in zip(cards[:-1], cards[1:],
+                                                              strict=True)])
         total = VGroup(label("per head:", THEME.body, THEME.muted),
                        label(fmt_int(c.per_head), THEME.title, THEME.highlight))
-        total.arrange(RIGHT, buff=0.3).next_to(self.cards, DOWN, buff=0.6)
+        total.arrange(RIGHT, buff=0.3).next_to(cards, DOWN, buff=0.6)
         note = label("biases and layer norms left out, as in the lecture", THEME.tiny,
                      THEME.muted).to_edge(DOWN, buff=0.35)
         self.narrate(f"Each head has a query map and a key map, {fmt_int(c.d_model)} \u00d7 "
                      f"{fmt_int(c.d_head)}, and a value map split into value-down "
                      f"({fmt_int(c.d_model)} \u00d7 {fmt_int(c.d_head)}) and value-up "
                      f"({fmt_int(c.d_head)} \u00d7 {fmt_int(c.d_model)}).")
-        self.play(FadeIn(self.cards, lag_ratio=0.3), FadeIn(pluses), FadeIn(note), run_time=3)
+        self.play(FadeIn(cards, lag_ratio=0.3), FadeIn(pluses), FadeIn(note), run_time=3)
         self.settle()
         self.narrate(f"That is {fmt_int(c.query)} numbers for each matrix, "
-                     f"{fmt_int(c.per_head)} per head.")
+                     f"{fmt_int(c.per_head)} per head.",
+                     spoken=f"That is {about(c.query)} numbers for each matrix, "
+                            f"{about(c.per_head)} per head.")
         self.play(FadeIn(total, shift=UP * 0.2))
-        self.moment("per_head")
-        self.settle()
-        self.play(FadeOut(self.cards), FadeOut(pluses), run_time=0.6)
-        self.note = note
-        return total
+        return VGroup(cards, pluses), total, note
 
-    def ledger(self, c: ParameterCount) -> Table:
-        rows = [[label("per head", THEME.body, THEME.muted), label("", THEME.body),
-                 label(fmt_int(c.per_head), THEME.body, THEME.highlight)],
-                [label("per layer", THEME.body, THEME.muted),
-                 label(f"\u00d7 {c.n_heads} heads", THEME.small, THEME.muted),
-                 label(fmt_int(c.per_layer), THEME.body, THEME.highlight)],
-                [label("all attention", THEME.body),
-                 label(f"\u00d7 {c.n_layers} layers", THEME.small, THEME.muted),
-                 label(fmt_int(c.total), THEME.title, THEME.highlight)]]
-        return Table(rows, pitch=0.75, col_gap=0.6, align=["left", "right", "right"],
-                     header_rule=False)
-
-    def share(self, c: ParameterCount) -> None:
+    def share(self, c: ParameterCount, leaving: Mobject) -> VGroup:
+        """Attention's parameters as a share of all of GPT-3's; returns the bar (frame, part)."""
         total = GPT3_TOTAL_PARAMETERS
         fraction = c.total / total
         width = 12.0
@@ -144,7 +146,6 @@ class CountingParameters(ExplainerScene):
         part = Rectangle(width=width * fraction, height=0.5, stroke_width=0,
                          fill_color=THEME.highlight, fill_opacity=0.85)
         part.align_to(frame, LEFT).align_to(frame, DOWN)
-        self.share_bar = VGroup(frame, part)
         left = label(f"attention: {fraction:.1%}, about a third", THEME.small, THEME.highlight)
         left.next_to(part, DOWN, buff=0.15).align_to(part, LEFT)
         right = label(f"all of GPT-3: {fmt_int(total)}", THEME.small, THEME.muted)
@@ -152,13 +153,16 @@ class CountingParameters(ExplainerScene):
         rest = label("the rest: mostly the MLP blocks", THEME.tiny, THEME.muted)
         rest.next_to(frame, DOWN, buff=0.15).align_to(frame, RIGHT)
         self.narrate(f"Out of GPT-3's {fmt_int(total)} parameters, attention holds "
-                     f"{fmt_int(c.total)}: {fraction:.1%}, about a third.")
-        self.play(FadeOut(self.note), Create(frame), FadeIn(right), run_time=1)
+                     f"{fmt_int(c.total)}: {fraction:.1%}, about a third.",
+                     spoken=f"GPT-3 has {about(total)} parameters in all; attention holds "
+                            f"{about(c.total)} of them: {100 * fraction:.1f} percent, about a "
+                            "third.")
+        self.play(FadeOut(leaving), Create(frame), FadeIn(right), run_time=1)
         self.play(GrowFromEdge(part, LEFT), FadeIn(left), FadeIn(rest), run_time=1.5)
-        self.moment("share")
-        self.settle()
+        return VGroup(frame, part)
 
     def toy_contrast(self, c: ParameterCount) -> None:
+        """The toy model's one head, counted from its own tensors."""
         model = load_model()
         h = model.head
         toy = count_parameters(model.d_model, h.w_q.shape[1], 1, 1)
@@ -174,7 +178,17 @@ class CountingParameters(ExplainerScene):
         self.narrate(f"For contrast, the toy head in these clips: four {toy.d_model} \u00d7 "
                      f"{toy.d_head} matrices, {fmt_int(toy.total)} parameters in all.")
         self.play(FadeIn(line, shift=UP * 0.2))
-        self.moment("toy")
-        self.settle()
-        self.narrate("Same four kinds of matrix, same arithmetic: only the sizes differ.")
-        self.settle(minimum=2)
+
+
+def ledger(c: ParameterCount) -> Table:
+    """Per head, per layer (× heads), all attention (× layers)."""
+    rows = [[label("per head", THEME.body, THEME.muted), label("", THEME.body),
+             label(fmt_int(c.per_head), THEME.body, THEME.highlight)],
+            [label("per layer", THEME.body, THEME.muted),
+             label(f"\u00d7 {c.n_heads} heads", THEME.small, THEME.muted),
+             label(fmt_int(c.per_layer), THEME.body, THEME.highlight)],
+            [label("all attention", THEME.body),
+             label(f"\u00d7 {c.n_layers} layers", THEME.small, THEME.muted),
+             label(fmt_int(c.total), THEME.title, THEME.highlight)]]
+    return Table(rows, pitch=0.75, col_gap=0.6, align=["left", "right", "right"],
+                 header_rule=False)

@@ -14,7 +14,7 @@ same, and the clip ends on the viewers' two questions. Every number comes from
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from manim import (
@@ -26,22 +26,32 @@ from manim import (
     FadeIn,
     FadeOut,
     Line,
+    Mobject,
     RoundedRectangle,
     SurroundingRectangle,
     VGroup,
 )
 
-from attention_core.cross import load_cross
+from attention_core.cross import CrossModel, CrossTrace, load_cross
 from attention_core.training.evaluate import alignment_accuracy
 from attention_core.training.translation import generate_pairs
-from scenes.kit import THEME, AttentionGrid, ExplainerScene, Number, TokenRow, fmt, label
-from scenes.kit.table import Table
+from scenes.kit import (
+    PANEL,
+    THEME,
+    AttentionGrid,
+    ExplainerScene,
+    ReadingRow,
+    ReadingsTable,
+    Region,
+    TokenRow,
+    fit_width,
+    fmt,
+    label,
+)
 
 CELL = 0.58
 GRID_CELLS_LEFT = -4.6  # left edge of the grid's cells; its labels hang off to the left
 GRID_CELLS_ROOM = 4.2  # the widest the cells may be, leaving room for the row sums
-DIAGRAM_X = 3.9  # centre of the alignment diagram on the right
-DIAGRAM_WIDTH = 5.9
 
 
 @dataclass(frozen=True)
@@ -90,6 +100,17 @@ class AlignmentLines(VGroup):
         return self.lines[i][j]
 
 
+@dataclass
+class PairOnScreen:
+    """One sentence pair as shown: its pattern, its links, where beside the grid there is
+    room, and everything drawn for it (`parts`, to fade out together)."""
+
+    grid: AttentionGrid
+    diagram: AlignmentLines
+    room: Region  # the part of the panel clear of the grid: the links and notes go there
+    parts: VGroup = field(default_factory=VGroup)
+
+
 class CrossAttention(ExplainerScene):
     name = "cross_attention"
     description = "Queries from the French being written, keys and values from the English."
@@ -98,25 +119,44 @@ class CrossAttention(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        self.model = load_cross()
-        self.traces = [self.model.run(en, fr) for en, fr in p.pairs]
-        self.title = label("Cross-attention", THEME.heading).to_edge(UP, buff=0.2)
-        self.play(FadeIn(self.title))
+        model = load_cross()
+        first, second = (model.run(en, fr) for en, fr in p.pairs)
+        title = label("Cross-attention", THEME.heading).to_edge(UP, buff=0.2)
+        self.play(FadeIn(title))
 
-        self.self_versus_cross()
-        self.show_pair(0)
-        self.read_delta()
-        self.second_pair()
-        self.answers()
+        flows = self.self_versus_cross(first, below=title)
+        self.moment("self_vs_cross")
+        self.settle()
+
+        self.narrate(f"Here is a trained cross-attention head at work: scores q\u00b7k/"
+                     f"\u221a{first.queries.shape[1]}, softmax over each row, no mask. One "
+                     "row per French word, one column per English word.")
+        pair = self.show_pattern(first, leaving=flows)
+        self.moment("pattern")
+        self.settle()
+        self.mark_crossings(first, p.crossings[0], pair, "Each French word looks at the "
+                            "English word it translates: {}. French puts the adjective after "
+                            "the noun, so the two links cross.")
+        self.moment("crossing")
+        self.settle()
+
+        self.read_delta(model, first, pair)
+        self.moment("delta")
+        self.settle()
+        self.narrate("That is what this toy head was trained for: each French word's update "
+                     "must name the English word it translates.")
+        self.settle(minimum=1)
+
+        pair = self.second_pair(model, second, p.crossings[1], leaving=pair.parts)
+        self.answers(leaving=pair.parts)
 
     # ---- 1. where Q, K and V come from ------------------------------------------------------
-    def self_versus_cross(self) -> None:
-        en, fr = self.traces[0].source_tokens, self.traces[0].target_tokens
-        left = self.flow("self-attention", en, None, "Q, K, V all from one sentence")
-        right = self.flow("cross-attention", en, fr,
-                          "Q from the French; K, V from the English; no mask")
-        VGroup(left, right).arrange(buff=1.0, aligned_edge=UP).next_to(self.title, DOWN,
-                                                                       buff=0.5)
+    def self_versus_cross(self, trace: CrossTrace, below: Mobject) -> VGroup:
+        en, fr = trace.source_tokens, trace.target_tokens
+        left = flow("self-attention", en, None, "Q, K, V all from one sentence")
+        right = flow("cross-attention", en, fr,
+                     "Q from the French; K, V from the English; no mask")
+        VGroup(left, right).arrange(buff=1.0, aligned_edge=UP).next_to(below, DOWN, buff=0.5)
         self.narrate("So far every head was self-attention: queries, keys and values all "
                      "come from the same sentence.")
         self.play(FadeIn(left, lag_ratio=0.05), run_time=2)
@@ -124,170 +164,102 @@ class CrossAttention(ExplainerScene):
         self.narrate("Cross-attention splits them: the queries come from the French translation "
                      "being written, the keys and values from the English source. No mask.")
         self.play(FadeIn(right, lag_ratio=0.05), run_time=2)
-        self.moment("self_vs_cross")
-        self.settle()
-        self.flows = VGroup(left, right)
-
-    def flow(self, heading: str, source: list[str], target: list[str] | None,
-             note: str) -> VGroup:
-        """A sentence (or two) feeding Q, K, V arrows into an 'attention' box."""
-        box = RoundedRectangle(corner_radius=0.1, width=3.0, height=0.75,
-                               stroke_color=THEME.muted, stroke_width=2)
-        box_label = label("attention", THEME.small).move_to(box)
-        src = TokenRow(source, size=THEME.small, max_width=5.8)
-        roles = (("Q", THEME.query), ("K", THEME.key), ("V", THEME.value))
-        arrows = VGroup()
-        if target is None:  # self: the one sentence sits below and feeds all three
-            src.next_to(box, DOWN, buff=1.1)
-            for k, (role, color) in enumerate(roles):
-                x = box.get_x() + (k - 1) * 0.9
-                arrows.add(self.arrow([x, src.get_top()[1] + 0.08, 0],
-                                      [x, box.get_bottom()[1], 0], role, color))
-            parts = VGroup(label(heading, THEME.body), box, box_label, arrows, src)
-        else:  # cross: the source above gives K and V, the target below gives Q
-            tgt = TokenRow(target, size=THEME.small, max_width=5.8)
-            src.next_to(box, UP, buff=1.1)
-            tgt.next_to(box, DOWN, buff=1.1)
-            for k, (role, color) in enumerate(roles[1:]):
-                x = box.get_x() + (k - 0.5) * 0.9
-                arrows.add(self.arrow([x, src.get_bottom()[1] - 0.08, 0],
-                                      [x, box.get_top()[1], 0], role, color))
-            arrows.add(self.arrow([box.get_x(), tgt.get_top()[1] + 0.08, 0],
-                                  [box.get_x(), box.get_bottom()[1], 0], "Q", THEME.query))
-            tags = VGroup(label("English (source)", THEME.tiny, THEME.muted)
-                          .next_to(src, UP, buff=0.1),
-                          label("French (being written)", THEME.tiny, THEME.muted)
-                          .next_to(tgt, DOWN, buff=0.1))
-            parts = VGroup(label(heading, THEME.body), src, tags[0], box, box_label, arrows,
-                           tgt, tags[1])
-        parts[0].next_to(VGroup(*parts[1:]), UP, buff=0.3)
-        caption = label(note, THEME.tiny, THEME.muted)
-        caption.next_to(VGroup(*parts), DOWN, buff=0.3)
-        return VGroup(*parts, caption)
-
-    def arrow(self, start, end, role: str, color: str) -> VGroup:
-        arrow = Arrow(start, end, buff=0, color=color, stroke_width=4,
-                      max_tip_length_to_length_ratio=0.2)
-        tag = label(role, THEME.small, color).next_to(arrow, LEFT, buff=0.08)
-        return VGroup(arrow, tag)
+        return VGroup(left, right)
 
     # ---- 2. the pattern, and the crossing -----------------------------------------------------
-    def show_pair(self, k: int) -> None:
-        trace = self.traces[k]
+    def show_pattern(self, trace: CrossTrace, leaving: Mobject) -> PairOnScreen:
+        """The pair's weights as a grid (rows French, columns English) and as links."""
         en, fr = trace.source_tokens, trace.target_tokens
-        d_k = trace.queries.shape[1]
         cell = min(CELL, GRID_CELLS_ROOM / len(en))
-        self.grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
-        self.grid.shift([GRID_CELLS_LEFT - self.grid.cells.get_left()[0],
-                         -0.4 - self.grid.cells.get_y(), 0])
-        self.sums = self.grid.row_sums()
-        self.grid_tag = VGroup(label("rows: French (queries)", THEME.small, THEME.query),
-                               label("columns: English (keys, values)", THEME.small,
-                                     THEME.key)).arrange(DOWN, buff=0.08)
-        self.grid_tag.next_to(self.grid.cells, DOWN, buff=0.25).set_x(self.grid.cells.get_x())
-        self.diagram = AlignmentLines(en, fr, trace.weights.numpy(), width=DIAGRAM_WIDTH)
-        self.diagram.move_to([DIAGRAM_X, 1.0, 0])
+        grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
+        grid.shift([GRID_CELLS_LEFT - grid.cells.get_left()[0], -0.4 - grid.cells.get_y(), 0])
+        sums = grid.row_sums()
+        tag = VGroup(label("rows: French (queries)", THEME.small, THEME.query),
+                     label("columns: English (keys, values)", THEME.small,
+                           THEME.key)).arrange(DOWN, buff=0.08)
+        tag.next_to(grid.cells, DOWN, buff=0.25).set_x(grid.cells.get_x())
+        room = Region(max(PANEL.left, sums.get_right()[0] + 0.4), PANEL.right, PANEL.bottom,
+                      PANEL.top)
+        diagram = AlignmentLines(en, fr, trace.weights.numpy(), width=room.width)
+        diagram.move_to([room.x, 1.0, 0])
+        self.play(FadeOut(leaving), run_time=0.8)
+        self.play(FadeIn(grid, lag_ratio=0.02), FadeIn(tag), run_time=2)
+        self.play(FadeIn(sums, lag_ratio=0.1), Create(diagram.links),
+                  FadeIn(diagram.english), FadeIn(diagram.french), run_time=2)
+        self.remove(*diagram.submobjects)
+        self.add(diagram)  # one piece again, so a test can read the drawn links
+        return PairOnScreen(grid, diagram, room, VGroup(grid, tag, sums, diagram))
 
-        if k == 0:
-            self.narrate(f"Here is a trained cross-attention head at work: scores q\u00b7k/"
-                         f"\u221a{d_k}, softmax over each row, no mask. One row per French "
-                         "word, one column per English word.")
-            self.play(FadeOut(self.flows), run_time=0.8)
-        self.play(FadeIn(self.grid, lag_ratio=0.02), FadeIn(self.grid_tag), run_time=2)
-        self.play(FadeIn(self.sums, lag_ratio=0.1), Create(self.diagram.links),
-                  FadeIn(self.diagram.english), FadeIn(self.diagram.french), run_time=2)
-        self.remove(*self.diagram.submobjects)
-        self.add(self.diagram)  # one piece again, so a test can read the drawn links
-        if k == 0:
-            self.moment("pattern")
-            self.settle()
-        self.cross(k)
-
-    def cross(self, k: int) -> None:
-        trace, pairs = self.traces[k], self.params.crossings[k]
+    def mark_crossings(self, trace: CrossTrace, crossings: tuple[tuple[str, str], ...],
+                       pair: PairOnScreen, caption: str) -> None:
+        """Boxes on the crossing cells and their links drawn over in the query colour, while
+        `caption` says each crossing with its weight ("pomme → apple (0.78), ..." in {})."""
         en, fr = trace.source_tokens, trace.target_tokens
         marks = VGroup()
-        for f_word, e_word in pairs:
+        for f_word, e_word in crossings:
             i, j = fr.index(f_word), en.index(e_word)
-            marks.add(SurroundingRectangle(self.grid.cell(i, j), color=THEME.query, buff=0,
+            marks.add(SurroundingRectangle(pair.grid.cell(i, j), color=THEME.query, buff=0,
                                            stroke_width=4))
-            marks.add(self.diagram.link(i, j).copy().set_stroke(THEME.query, opacity=1))
+            marks.add(pair.diagram.link(i, j).copy().set_stroke(THEME.query, opacity=1))
         said = ", ".join(f"{f} \u2192 {e} ({fmt(float(trace.weights[fr.index(f), en.index(e)]))})"
-                         for f, e in pairs)
-        if k == 0:
-            self.narrate(f"Each French word looks at the English word it translates: {said}. "
-                         "French puts the adjective after the noun, so the two links cross.")
-        else:
-            self.narrate(f"Again the links follow the meaning, not the position: {said}.")
+                         for f, e in crossings)
+        self.narrate(caption.format(said))
         self.play(Create(marks), run_time=1.5)
-        self.marks = marks
-        if k == 0:
-            self.moment("crossing")
-            self.settle()
+        pair.parts.add(marks)
 
     # ---- 3. what pomme receives --------------------------------------------------------------
-    def read_delta(self) -> None:
-        p, trace = self.params, self.traces[0]
+    def read_delta(self, model: CrossModel, trace: CrossTrace, pair: PairOnScreen) -> None:
+        """The focus word's ΔE read against every English embedding, under the links."""
+        p = self.params
         i = trace.target_tokens.index(p.focus)
-        probs = self.model.source_word_probabilities(trace.delta[i])
-        top = probs.topk(p.top)
-        vocab = self.model.toy.vocab
-        readout = [(vocab[int(j)], float(v))
-                   for v, j in zip(top.values, top.indices, strict=True)]
-        rows = [[label("English word", THEME.tiny, THEME.muted),
-                 label("probability", THEME.tiny, THEME.muted)]]
-        rows += [[label(w, THEME.small), Number(v, 3, THEME.small, THEME.output)]
-                 for w, v in readout]
-        table = Table(rows, pitch=0.4, col_gap=0.6, align=["left", "right"])
+        reading = model.source_words.read(trace.delta[i])
+        table = ReadingsTable([ReadingRow(w, w, (reading,)) for w, _ in reading.top(p.top)],
+                              [("probability", THEME.muted)], corner="English word",
+                              number_colors=(THEME.output,), decimals=3, pitch=0.4, col_gap=0.6)
         head = VGroup(label(f"\u0394E of \u201c{p.focus}\u201d (its weighted values)",
                             THEME.small, THEME.output),
                       label("read against every English embedding:", THEME.small,
                             THEME.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
-        self.delta_panel = VGroup(head, table).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        if self.delta_panel.width > DIAGRAM_WIDTH:
-            self.delta_panel.scale_to_fit_width(DIAGRAM_WIDTH)
-        self.delta_panel.next_to(self.diagram, DOWN, buff=0.45).set_x(DIAGRAM_X)
-        word, share = readout[0]
-        box = SurroundingRectangle(self.diagram.french[i], color=THEME.output, buff=0.05)
+        panel = VGroup(head, table).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
+        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.45)
+        panel.set_x(pair.room.x)
+        box = SurroundingRectangle(pair.diagram.french[i], color=THEME.output, buff=0.05)
+        word = reading.best
         self.narrate(f"What {p.focus} receives is its \u0394E, the weighted sum of the values. "
                      f"Read against every English embedding, it names \u201c{word}\u201d: "
-                     f"{fmt(share, 3)}.")
-        self.play(Create(box), FadeIn(self.delta_panel, lag_ratio=0.1), run_time=1.5)
-        self.moment("delta")
-        self.settle()
-        self.narrate("That is what this toy head was trained for: each French word's update "
-                     "must name the English word it translates.")
-        self.settle(minimum=1)
-        self.delta_box = box
+                     f"{fmt(reading.of(word), 3)}.")
+        self.play(Create(box), FadeIn(panel, lag_ratio=0.1), run_time=1.5)
+        pair.parts.add(panel, box)
 
     # ---- 4. a pair it never saw ------------------------------------------------------------------
-    def second_pair(self) -> None:
-        en, _ = self.params.pairs[1]
+    def second_pair(self, model: CrossModel, trace: CrossTrace,
+                    crossings: tuple[tuple[str, str], ...], leaving: Mobject) -> PairOnScreen:
+        en = " ".join(trace.source_tokens)
         held = {" ".join(pair.english) for pair in generate_pairs("held_out")}
-        accuracy = alignment_accuracy(self.model, "held_out")
+        accuracy = alignment_accuracy(model, "held_out")
         n_pairs = len(held)
         kind = "never seen in training" if en in held else "from the training pairs"
         self.narrate(f"Another pair, {kind}.")
-        self.play(FadeOut(VGroup(self.grid, self.grid_tag, self.sums, self.diagram, self.marks,
-                                 self.delta_panel, self.delta_box)), run_time=0.8)
-        self.show_pair(1)
+        pair = self.show_pattern(trace, leaving=leaving)
+        self.mark_crossings(trace, crossings, pair,
+                            "Again the links follow the meaning, not the position: {}.")
         score = VGroup(label(f"this pair was {kind}", THEME.small, THEME.muted),
                        label(f"all {n_pairs} held-out pairs: {fmt(100 * accuracy, 0)}% "
                              "of French", THEME.small),
                        label("words attend most to their source word", THEME.small))
         score.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        if score.width > DIAGRAM_WIDTH:
-            score.scale_to_fit_width(DIAGRAM_WIDTH)
-        score.next_to(self.diagram, DOWN, buff=0.5).set_x(DIAGRAM_X)
+        fit_width(score, pair.room.width).next_to(pair.diagram, DOWN, buff=0.5)
+        score.set_x(pair.room.x)
         self.play(FadeIn(score))
         self.moment("second_pair")
         self.narrate(f"Across all {n_pairs} held-out pairs, {fmt(100 * accuracy, 0)}% of "
                      "French words put their largest weight on the English word they translate.")
         self.settle()
-        self.score = score
+        pair.parts.add(score)
+        return pair
 
     # ---- 5. the viewers' questions ---------------------------------------------------------------
-    def answers(self) -> None:
+    def answers(self, leaving: Mobject) -> None:
         qa = VGroup(
             label("\u201cHow are K, Q, V used on the decoder side?\u201d", THEME.body),
             label("The decoder\u2019s words (the translation so far) make the queries;",
@@ -308,8 +280,7 @@ class CrossAttention(ExplainerScene):
         qa.move_to([0, -0.3, 0])
         self.narrate("So, on the decoder side: the words being written make the queries, the "
                      "source sentence makes the keys and values.")
-        self.play(FadeOut(VGroup(self.grid, self.grid_tag, self.sums, self.diagram, self.marks,
-                                 self.score)), run_time=0.8)
+        self.play(FadeOut(leaving), run_time=0.8)
         self.play(FadeIn(qa[:3], lag_ratio=0.2), run_time=1.5)
         self.settle()
         self.narrate("And \u201cself\u201d means Q, K and V come from one sequence; "
@@ -317,3 +288,47 @@ class CrossAttention(ExplainerScene):
         self.play(FadeIn(qa[3:], lag_ratio=0.15), run_time=1.5)
         self.moment("answers")
         self.settle(minimum=2)
+
+
+def flow(heading: str, source: list[str], target: list[str] | None, note: str) -> VGroup:
+    """A sentence (or two) feeding Q, K, V arrows into an 'attention' box."""
+    box = RoundedRectangle(corner_radius=0.1, width=3.0, height=0.75,
+                           stroke_color=THEME.muted, stroke_width=2)
+    box_label = label("attention", THEME.small).move_to(box)
+    src = TokenRow(source, size=THEME.small, max_width=5.8)
+    roles = (("Q", THEME.query), ("K", THEME.key), ("V", THEME.value))
+    arrows = VGroup()
+    if target is None:  # self: the one sentence sits below and feeds all three
+        src.next_to(box, DOWN, buff=1.1)
+        for k, (role, color) in enumerate(roles):
+            x = box.get_x() + (k - 1) * 0.9
+            arrows.add(role_arrow([x, src.get_top()[1] + 0.08, 0],
+                                  [x, box.get_bottom()[1], 0], role, color))
+        parts = VGroup(label(heading, THEME.body), box, box_label, arrows, src)
+    else:  # cross: the source above gives K and V, the target below gives Q
+        tgt = TokenRow(target, size=THEME.small, max_width=5.8)
+        src.next_to(box, UP, buff=1.1)
+        tgt.next_to(box, DOWN, buff=1.1)
+        for k, (role, color) in enumerate(roles[1:]):
+            x = box.get_x() + (k - 0.5) * 0.9
+            arrows.add(role_arrow([x, src.get_bottom()[1] - 0.08, 0],
+                                  [x, box.get_top()[1], 0], role, color))
+        arrows.add(role_arrow([box.get_x(), tgt.get_top()[1] + 0.08, 0],
+                              [box.get_x(), box.get_bottom()[1], 0], "Q", THEME.query))
+        tags = VGroup(label("English (source)", THEME.tiny, THEME.muted)
+                      .next_to(src, UP, buff=0.1),
+                      label("French (being written)", THEME.tiny, THEME.muted)
+                      .next_to(tgt, DOWN, buff=0.1))
+        parts = VGroup(label(heading, THEME.body), src, tags[0], box, box_label, arrows,
+                       tgt, tags[1])
+    parts[0].next_to(VGroup(*parts[1:]), UP, buff=0.3)
+    caption = label(note, THEME.tiny, THEME.muted)
+    caption.next_to(VGroup(*parts), DOWN, buff=0.3)
+    return VGroup(*parts, caption)
+
+
+def role_arrow(start, end, role: str, color: str) -> VGroup:
+    """An arrow into the attention box, named by the role it feeds (Q, K or V)."""
+    arrow = Arrow(start, end, buff=0, color=color, stroke_width=4,
+                  max_tip_length_to_length_ratio=0.2)
+    return VGroup(arrow, label(role, THEME.small, color).next_to(arrow, LEFT, buff=0.08))

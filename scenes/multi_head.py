@@ -24,25 +24,29 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    Mobject,
     SurroundingRectangle,
     VGroup,
 )
 
+from attention_core.readouts import Reading, Readout
 from attention_core.training.measure import HeadProfile, measure_heads
-from attention_core.transformer import StackTrace, load_lecture_layer
+from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
 from scenes.kit import (
     SUB,
     THEME,
     AttentionGrid,
     ExplainerScene,
-    Number,
     Percent,
+    ReadingRow,
+    ReadingsTable,
+    SenseReadout,
+    Table,
     TokenRow,
     VectorColumn,
     fmt,
     label,
 )
-from scenes.kit.table import Table
 
 
 @dataclass(frozen=True)
@@ -55,24 +59,32 @@ class MultiHeadParams:
 
 
 class ReadoutCard(VGroup):
-    """A head's read-out of E and of E + ΔE_h: the top candidates, two columns of numbers.
+    """A head's read-out of E and of E + ΔE_h: its job over a `ReadingsTable` of the
+    candidates worth showing, one column per vector. `.candidates`, `.before` and
+    `.after` are what the table shows."""
 
-    `.candidates`, `.before`, `.after` keep what is shown, for the tests."""
-
-    def __init__(self, heading: str, candidates: list[str], before: np.ndarray,
-                 after: np.ndarray, head: int):
+    def __init__(self, readout: Readout, before: Reading, after: Reading, shown: list[str],
+                 head: int):
         super().__init__()
-        self.candidates = candidates
-        self.before, self.after = np.asarray(before), np.asarray(after)
-        rows = [[label("", THEME.tiny), label("E", THEME.tiny, THEME.embedding),
-                 label(f"E + \u0394E{SUB[head]}", THEME.tiny, THEME.output)]]
-        for word, b, a in zip(candidates, self.before, self.after, strict=True):
-            rows.append([label(word, THEME.small), Number(float(b), 2, THEME.small, THEME.muted),
-                         Number(float(a), 2, THEME.small, THEME.output)])
-        self.table = Table(rows, pitch=0.36, col_gap=0.3, align=["left", "right", "right"])
-        self.heading = label(heading, THEME.small, THEME.muted)
+        self.table = ReadingsTable(
+            [ReadingRow(name, name, (before, after)) for name in shown],
+            [("E", THEME.embedding), (f"E + \u0394E{SUB[head]}", THEME.output)],
+            number_colors=(THEME.muted, THEME.output), pitch=0.36, col_gap=0.3)
+        self.heading = label(f"{readout.job} read-out", THEME.small, THEME.muted)
         self.heading.next_to(self.table, UP, buff=0.12).align_to(self.table, LEFT)
         self.add(self.heading, self.table)
+
+    @property
+    def candidates(self) -> list[str]:
+        return self.table.candidates
+
+    @property
+    def before(self) -> np.ndarray:
+        return self.table.values(0)
+
+    @property
+    def after(self) -> np.ndarray:
+        return self.table.values(1)
 
 
 class MultiHead(ExplainerScene):
@@ -83,94 +95,69 @@ class MultiHead(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        self.layer = layer = load_lecture_layer()
-        self.trace: StackTrace = layer.run(p.sentence)
-        self.result = self.trace.layers[0]
-        self.i = self.trace.position(p.focus)
-        n_heads = len(self.result.heads)
+        layer = load_lecture_layer()
+        trace = layer.run(p.sentence)
+        i = trace.position(p.focus)
+        n_heads = len(trace.layers[0].heads)
 
         title = label("Multiple heads: same sentence, different questions", THEME.heading)
         title.to_edge(UP, buff=0.2)
-        tokens = TokenRow(self.trace.tokens, size=THEME.small, max_width=9)
+        tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9)
         tokens.next_to(title, DOWN, buff=0.2)
-        tokens[self.i].highlight(THEME.query)
+        tokens[i].highlight(THEME.query)
         self.narrate(f"One attention layer, {n_heads} heads, all reading the same sentence "
-                     f"at the same time: \u201c{p.sentence}\u201d.")
+                     f"at the same time: \u201c{p.sentence}\u201d.",
+                     spoken=f"One attention layer, {n_heads} heads, all reading the same "
+                            f"sentence at the same time. The sentence: {p.sentence}.")
         self.play(FadeIn(title), FadeIn(tokens, lag_ratio=0.1), run_time=1.5)
         self.settle()
 
-        self.grids = self.head_grids().next_to(tokens, DOWN, buff=0.2)
-        self.narrate("Each head has its own query, key and value maps, so each draws its own "
-                     "pattern: every row is a word asking, and each row sums to 1.")
-        self.play(FadeIn(self.grids, lag_ratio=0.05), run_time=2)
-        rows = VGroup(*[SurroundingRectangle(g.row(self.i), color=THEME.query, buff=0.02,
-                                             stroke_width=2.5) for g in self.grids.grids])
-        self.narrate(f"Follow '{p.focus}' (its row is boxed): " + "; ".join(
-            f"head {h + 1} looks most at {self.strongest(h)}"
-            for h in range(n_heads)) + ".")
-        self.play(Create(rows), run_time=1)
+        grids = head_grids(trace, layer.head_readouts).next_to(tokens, DOWN, buff=0.2)
+        boxed = self.patterns(grids, trace, i)
         self.moment("patterns")
         self.settle()
 
-        self.cards = self.proposals()
+        cards = self.proposals(layer, trace, i, grids)
         self.moment("proposals")
         self.settle(minimum=1.5)
 
-        self.play(FadeOut(self.grids), FadeOut(rows), FadeOut(self.cards), FadeOut(tokens),
+        self.play(FadeOut(grids), FadeOut(boxed), FadeOut(cards), FadeOut(tokens),
                   run_time=0.8)
-        self.add_up(title)
+        equation, self.sum_readout = self.add_up(layer, trace, i, below=title)
         self.moment("sum")
         self.settle(minimum=1.5)
 
-        self.play(FadeOut(self.equation), FadeOut(self.equation_notes), run_time=0.8)
-        self.measured()
+        self.play(FadeOut(equation), run_time=0.8)
+        self.table = self.measured(layer)
         self.moment("measured")
         self.settle(minimum=2.5)
 
     # ---------------------------------------------------------------------------------
-    def strongest(self, h: int, share: float = 0.9) -> str:
-        """The words holding `share` of the focus word's attention in head h, e.g.
-        "'blue' (0.46) and 'fluffy' (0.43)"; at most two."""
-        w = self.result.heads[h].weights[self.i].numpy()
-        order = np.argsort(-w, kind="stable")
-        picked = [order[0]] if w[order[0]] >= share else order[:2]
-        return " and ".join(f"'{self.trace.tokens[j]}' ({w[j]:.2f})" for j in picked)
+    def patterns(self, grids: VGroup, trace: StackTrace, i: int) -> VGroup:
+        """The three patterns, then the focus word's row boxed in each; returns the boxes."""
+        p, heads = self.params, trace.layers[0].heads
+        self.narrate("Each head has its own query, key and value maps, so each draws its own "
+                     "pattern: every row is a word asking, and each row sums to 1.")
+        self.play(FadeIn(grids, lag_ratio=0.05), run_time=2)
+        boxed = VGroup(*[SurroundingRectangle(g.row(i), color=THEME.query, buff=0.02,
+                                              stroke_width=2.5) for g in grids.grids])
+        self.narrate(f"Follow '{p.focus}' (its row is boxed): " + "; ".join(
+            f"head {h + 1} looks most at {strongest(head.weights[i].numpy(), trace.tokens)}"
+            for h, head in enumerate(heads)) + ".")
+        self.play(Create(boxed), run_time=1)
+        return boxed
 
-    def head_grids(self) -> VGroup:
-        """The three weight patterns side by side, each under its head's name."""
-        t, layer = self.trace, self.layer
-        grids, columns = [], VGroup()
-        for h, (head, readout) in enumerate(zip(self.result.heads, layer.head_readouts,
-                                                strict=True)):
-            grid = AttentionGrid(head.weights.numpy(), t.tokens, t.tokens, kind="weights",
-                                 show_numbers=False, cell=0.3, titles=False,
-                                 label_size=THEME.tiny)
-            name = VGroup(label(f"head {h + 1}", THEME.small),
-                          label(f"(read-out: {readout.job})", THEME.tiny, THEME.muted))
-            name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
-            grids.append(grid)
-            columns.add(VGroup(name, grid))
-        columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
-        legend = label("rows: the word asking (query), each row sums to 1  \u00b7  columns: the "
-                       "word looked at (key)  \u00b7  disc area = weight", THEME.tiny, THEME.muted)
-        legend.next_to(columns, DOWN, buff=0.15)
-        group = VGroup(columns, legend)
-        group.grids = grids
-        return group
-
-    def proposals(self) -> VGroup:
+    def proposals(self, layer: PositionalModel, trace: StackTrace, i: int,
+                  grids: VGroup) -> VGroup:
         """Under each pattern: what the head's ΔE for the focus word says, by its read-out."""
-        p, t, layer = self.params, self.trace, self.layer
-        e = t.inputs[self.i]
+        p, e = self.params, trace.inputs[i]
         cards = VGroup()
-        for h, (head, readout) in enumerate(zip(self.result.heads, layer.head_readouts,
+        for h, (head, readout) in enumerate(zip(trace.layers[0].heads, layer.head_readouts,
                                                 strict=True)):
-            before, after = readout.read(e), readout.read(e + head.delta[self.i])
+            before, after = readout.read(e), readout.read(e + head.delta[i])
             shown = readout.shown_for(p.focus, after, p.top)  # an ambiguous word: its senses
-            card = ReadoutCard(f"{readout.job} read-out", shown,
-                               np.array([before.of(c) for c in shown]),
-                               np.array([after.of(c) for c in shown]), h)
-            card.next_to(self.grids[0][h], DOWN, buff=0.75).set_x(self.grids.grids[h].get_x())
+            card = ReadoutCard(readout, before, after, shown, h)
+            card.next_to(grids[0][h], DOWN, buff=0.75).set_x(grids.grids[h].get_x())
             cards.add(card)
         for card in cards:  # tables on one line, whatever the headings' descenders
             card.shift(UP * (cards[0].table.get_top()[1] - card.table.get_top()[1]))
@@ -183,7 +170,7 @@ class MultiHead(ExplainerScene):
         self.narrate(f"Each head proposes its own \u0394E for '{p.focus}'. Read through the "
                      f"read-out that head was trained with: the topic, the adjectives "
                      f"describing the noun, and the word before it.")
-        self.play(FadeOut(self.grids[1]), FadeIn(intro), run_time=0.8)
+        self.play(FadeOut(grids[1]), FadeIn(intro), run_time=0.8)
         for card in cards:
             self.play(FadeIn(card, shift=DOWN * 0.15, lag_ratio=0.05), run_time=1.2)
         self.settle()
@@ -194,18 +181,19 @@ class MultiHead(ExplainerScene):
                      f"'{prev.candidates[0]}' as the previous word.")
         return VGroup(cards, intro)
 
-    def add_up(self, title) -> None:
-        """E + ΔE₁ + ΔE₂ + ΔE₃ = E′ as columns of 12 numbers; E is kept as it was."""
-        p, t, layer = self.params, self.trace, self.layer
-        i, heads = self.i, self.result.heads
-        cols = [VectorColumn(t.inputs[i].numpy(), THEME.embedding, f"E({p.focus})",
+    def add_up(self, layer: PositionalModel, trace: StackTrace, i: int,
+               below: Mobject) -> tuple[VGroup, VGroup]:
+        """E + ΔE₁ + ΔE₂ + ΔE₃ = E′ as columns of 12 numbers, E kept as it was, and what E
+        and E′ read as; returns everything shown, and the two read-outs."""
+        p, heads = self.params, trace.layers[0].heads
+        cols = [VectorColumn(trace.inputs[i].numpy(), THEME.embedding, f"E({p.focus})",
                              decimals=1, size=THEME.small, buff=0.07)]
         for h, head in enumerate(heads):
             cols.append(VectorColumn(head.delta[i].numpy(), THEME.output,
                                      f"\u0394E{SUB[h]} (head {h + 1})", decimals=1,
                                      size=THEME.small, buff=0.07))
-        cols.append(VectorColumn(t.states[1][i].numpy(), THEME.output, "E\u2032", decimals=1,
-                                 size=THEME.small, buff=0.07))
+        cols.append(VectorColumn(trace.states[1][i].numpy(), THEME.output, "E\u2032",
+                                 decimals=1, size=THEME.small, buff=0.07))
         signs = ["+"] * len(heads) + ["="]
         parts = [cols[0]]
         for sign, col in zip(signs, cols[1:], strict=True):
@@ -215,32 +203,23 @@ class MultiHead(ExplainerScene):
             col.shift(UP * (cols[0].entries.get_y() - col.entries.get_y()))
         for sign in row[1::2]:
             sign.set_y(cols[0].entries.get_y())
-        row.next_to(title, DOWN, buff=0.6)
+        row.next_to(below, DOWN, buff=0.6)
         d_tok = layer.d_token
         word_part = VGroup(cols[0].entries[:d_tok], cols[0].entries[d_tok:])
         marks = VGroup(label("word part", THEME.tiny, THEME.muted),
                        label("position", THEME.tiny, THEME.muted))
         for mark, part in zip(marks, word_part, strict=True):
             mark.next_to(cols[0].left_bracket, LEFT, buff=0.15).set_y(part.get_y())
-        self.columns = cols
-        self.equation = VGroup(row, marks).set_x(0)
+        equation = VGroup(row, marks).set_x(0)
 
-        before = layer.sense_probabilities(t.inputs[i])
-        after = layer.sense_probabilities(t.states[1][i])
-        topics = list(layer.toy.topics)
-        e_top, out_top = int(before.argmax()), int(after.argmax())
-        self.sum_readout = VGroup(
-            VGroup(label("E reads as", THEME.small, THEME.muted),
-                   label(topics[e_top], THEME.small, THEME.sense(topics[e_top])),
-                   Number(float(before[e_top]), 2, THEME.small)).arrange(RIGHT, buff=0.12),
-            VGroup(label("E\u2032 reads as", THEME.small, THEME.output),
-                   label(topics[out_top], THEME.small, THEME.sense(topics[out_top])),
-                   Number(float(after[out_top]), 2, THEME.small)).arrange(RIGHT, buff=0.12))
-        self.sum_readout.arrange(RIGHT, buff=0.9).next_to(row, DOWN, buff=0.35).set_x(0)
+        readouts = VGroup(
+            SenseReadout("E reads as", layer.senses.read(trace.inputs[i]), top=1),
+            SenseReadout("E\u2032 reads as", layer.senses.read(trace.states[1][i]), top=1,
+                         heading_color=THEME.output))
+        readouts.arrange(RIGHT, buff=0.9).next_to(row, DOWN, buff=0.35).set_x(0)
         note = label("One layer, one update: the heads' proposals are added, and E itself is "
                      "not changed.", THEME.small, THEME.muted)
-        note.next_to(self.sum_readout, DOWN, buff=0.25).set_x(0)
-        self.equation_notes = VGroup(self.sum_readout, note)
+        note.next_to(readouts, DOWN, buff=0.25).set_x(0)
 
         proposals = " + ".join("\u0394E" + SUB[h] for h in range(len(heads)))
         self.narrate(f"The layer does not choose between its heads: it adds their proposals. "
@@ -249,12 +228,12 @@ class MultiHead(ExplainerScene):
         self.play(FadeIn(cols[0]), FadeIn(marks), run_time=0.8)
         self.play(FadeIn(VGroup(*row[1:-2]), lag_ratio=0.15), run_time=2)
         self.play(FadeIn(row[-2]), FadeIn(cols[-1], shift=RIGHT * 0.2), run_time=1)
-        self.play(FadeIn(self.equation_notes, lag_ratio=0.1), run_time=1)
+        self.play(FadeIn(VGroup(readouts, note), lag_ratio=0.1), run_time=1)
+        return VGroup(equation, readouts, note), readouts
 
-    def measured(self) -> None:
+    def measured(self, layer: PositionalModel) -> Table:
         """What each head does on sentences it never saw, by measures that tell the jobs
-        apart, with the honest caveat."""
-        layer = self.layer
+        apart, with the honest caveat; returns the table of measures."""
         profiles: list[HeadProfile] = measure_heads(layer)
         jobs = [r.job for r in layer.head_readouts]
         header = [label("head", THEME.tiny, THEME.muted),
@@ -268,16 +247,16 @@ class MultiHead(ExplainerScene):
         for h, job in enumerate(jobs):
             rows.append([label(f"head {h + 1}", THEME.small), label(job, THEME.small),
                          *[Percent(column[h]) for column in columns]])
-        self.table = Table(rows, pitch=0.55, col_gap=0.5,
-                           align=["left", "left", "right", "right", "right"])
+        table = Table(rows, pitch=0.55, col_gap=0.5,
+                      align=["left", "left", "right", "right", "right"])
         heading = label("What each head does, measured on sentences it never saw", THEME.body)
         sub = label("further back: not the word just before the noun  \u00b7  previous word: "
                     "where it is not the word's adjective", THEME.tiny, THEME.muted)
-        block = VGroup(heading, sub, self.table).arrange(DOWN, buff=0.3)
+        block = VGroup(heading, sub, table).arrange(DOWN, buff=0.3)
         block.move_to(UP * 0.9)
         # the head that scores highest in each column, boxed
         best = [int(np.argmax(column)) for column in columns]
-        boxes = VGroup(*[SurroundingRectangle(self.table.cells[h + 1][c + 2], color=THEME.output,
+        boxes = VGroup(*[SurroundingRectangle(table.cells[h + 1][c + 2], color=THEME.output,
                                               buff=0.06, stroke_width=2)
                          for c, h in enumerate(best)])
         sense_head, far_head, previous_head = best
@@ -296,12 +275,40 @@ class MultiHead(ExplainerScene):
                      f"({fmt(100 * columns[2][previous_head], 0)}%), and only head "
                      f"{far_head + 1} reaches back to adjectives further away "
                      f"({fmt(100 * columns[1][far_head], 0)}%).")
-        self.play(FadeIn(heading), FadeIn(sub), FadeIn(self.table, lag_ratio=0.05),
-                  run_time=2)
+        self.play(FadeIn(heading), FadeIn(sub), FadeIn(table, lag_ratio=0.05), run_time=2)
         self.play(Create(boxes), run_time=1)
         self.settle()
         self.narrate(f"Head {far_head + 1} also looks at the previous word "
                      f"({fmt(100 * mixed, 0)}% of the time): it is not a pure adjective head. "
                      "And in this toy each head was given its own read-out in training.")
         self.play(FadeIn(honest, lag_ratio=0.2), run_time=1.2)
-        self.honest = honest
+        return table
+
+
+def strongest(weights: np.ndarray, tokens: list[str], share: float = 0.9) -> str:
+    """The words holding `share` of a row's attention, e.g. "'blue' (0.46) and 'fluffy'
+    (0.43)"; at most two."""
+    order = np.argsort(-weights, kind="stable")
+    picked = [order[0]] if weights[order[0]] >= share else order[:2]
+    return " and ".join(f"'{tokens[j]}' ({weights[j]:.2f})" for j in picked)
+
+
+def head_grids(trace: StackTrace, readouts: tuple[Readout, ...]) -> VGroup:
+    """The heads' weight patterns side by side, each under its head's name and read-out;
+    `.grids` are the `AttentionGrid`s, `[0][h]` head h's column, `[1]` the legend."""
+    grids, columns = [], VGroup()
+    for h, (head, readout) in enumerate(zip(trace.layers[0].heads, readouts, strict=True)):
+        grid = AttentionGrid(head.weights.numpy(), trace.tokens, trace.tokens, kind="weights",
+                             show_numbers=False, cell=0.3, titles=False, label_size=THEME.tiny)
+        name = VGroup(label(f"head {h + 1}", THEME.small),
+                      label(f"(read-out: {readout.job})", THEME.tiny, THEME.muted))
+        name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
+        grids.append(grid)
+        columns.add(VGroup(name, grid))
+    columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
+    legend = label("rows: the word asking (query), each row sums to 1  \u00b7  columns: the "
+                   "word looked at (key)  \u00b7  disc area = weight", THEME.tiny, THEME.muted)
+    legend.next_to(columns, DOWN, buff=0.15)
+    group = VGroup(columns, legend)
+    group.grids = grids
+    return group

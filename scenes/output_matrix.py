@@ -24,6 +24,7 @@ from manim import (
     Arrow,
     FadeIn,
     FadeOut,
+    Mobject,
     ReplacementTransform,
     SurroundingRectangle,
     Transform,
@@ -32,9 +33,20 @@ from manim import (
 
 from attention_core import count_parameters
 from attention_core.costs import GPT3
-from attention_core.transformer import load_lecture_layer
-from scenes.kit import SUB, THEME, ExplainerScene, VectorColumn, fmt_int, formula, label
-from scenes.kit.heatmap import HeatLegend, MatrixHeatmap
+from attention_core.multihead import MultiHeadAttention
+from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
+from scenes.kit import (
+    SUB,
+    THEME,
+    ExplainerScene,
+    HeatLegend,
+    MatrixHeatmap,
+    VectorColumn,
+    about,
+    fmt_int,
+    formula,
+    label,
+)
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
 
@@ -46,6 +58,29 @@ class OutputMatrixParams:
     sentence: str = "a fluffy blue mole roamed the verdant forest"
     focus: str = "mole"
     head: int = 0  # the head whose value map is taken apart first
+
+
+@dataclass(frozen=True)
+class LowRank:
+    """W_V↓ · W_V↑ = the whole value map, as drawn: `shown` is all of it, `product` the
+    right-hand side with its name, legend and rank (it leaves first); `up` and `whole`
+    are the value-up and product heat maps, for what is placed beside them."""
+
+    shown: VGroup
+    product: VGroup
+    up: MatrixHeatmap
+    whole: MatrixHeatmap
+
+
+@dataclass(frozen=True)
+class Stacked:
+    """W_O as drawn: the stacked heat map, its head tags, its name, and the torch side
+    (out_proj.weightᵀ, the check and the legend) that leaves before the concatenation."""
+
+    w_o: MatrixHeatmap
+    head_tags: VGroup
+    name: VGroup
+    torch_side: VGroup
 
 
 def tex(text: str, color: str, size: float | None = None):
@@ -60,72 +95,67 @@ class OutputMatrix(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        self.layer = layer = load_lecture_layer()
-        self.mha = layer.layers[0]
-        self.trace = layer.run(p.sentence)
-        self.i = self.trace.position(p.focus)
-        head = self.mha.heads[p.head]
-        self.w_down, self.w_up = head.w_v.numpy(), head.w_o.numpy()
+        layer = load_lecture_layer()
+        mha = layer.layers[0]
+        trace = layer.run(p.sentence)
+        i = trace.position(p.focus)
         # one colour scale for every value-down / value-up entry, so blocks compare
-        self.heat_scale = float(max(max(h.w_v.abs().max(), h.w_o.abs().max())
-                               for h in self.mha.heads))
+        scale = float(max(max(h.w_v.abs().max(), h.w_o.abs().max()) for h in mha.heads))
 
         title = label("The output matrix: value as a low-rank map", THEME.heading)
         title.to_edge(UP, buff=0.2)
         self.play(FadeIn(title), run_time=0.8)
-        self.low_rank()
+        low_rank = self.low_rank(mha, scale)
         self.moment("low_rank")
         self.settle()
 
-        self.savings()
+        savings = self.savings(mha, beside=low_rank.whole)
         self.moment("savings")
         self.settle()
 
-        self.play(FadeOut(self.saving_panel), FadeOut(self.product_group), run_time=0.6)
-        self.one_value()
+        self.play(FadeOut(savings), FadeOut(low_rank.product), run_time=0.6)
+        flow = self.one_value(trace, mha, i, beside=low_rank.up)
         self.moment("one_value")
         self.settle()
 
-        self.play(FadeOut(self.value_map), FadeOut(self.flow), run_time=0.8)
-        self.output_matrix()
+        self.play(FadeOut(low_rank.shown), FadeOut(flow), run_time=0.8)
+        stacked = self.output_matrix(layer, scale, below=title)
         self.moment("output_matrix")
         self.settle()
 
-        self.concat()
+        self.concat(trace, mha, i, stacked)
         self.moment("concat")
         self.settle(minimum=2)
 
     # ---------------------------------------------------------------------------------
-    def low_rank(self) -> None:
-        p, d, d_h = self.params, self.layer.d_model, self.w_down.shape[1]
-        down = MatrixHeatmap(self.w_down, THEME.value, cell=0.25, scale=self.heat_scale)
-        up = MatrixHeatmap(self.w_up, THEME.value, cell=0.25, scale=self.heat_scale)
-        product = torch.from_numpy(self.w_down) @ torch.from_numpy(self.w_up)
-        self.product = MatrixHeatmap(product.numpy(), THEME.value, cell=0.25)
-        ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in self.mha.heads]
+    def low_rank(self, mha: MultiHeadAttention, scale: float) -> LowRank:
+        p = self.params
+        head = mha.heads[p.head]
+        d, d_h = head.w_v.shape
+        down = MatrixHeatmap(head.w_v.numpy(), THEME.value, cell=0.25, scale=scale)
+        up = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=scale)
+        whole = MatrixHeatmap((head.w_v @ head.w_o).numpy(), THEME.value, cell=0.25)
+        ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in mha.heads]
         row = VGroup(down, label("\u00b7", THEME.heading, THEME.muted), up,
-                     label("=", THEME.heading, THEME.muted), self.product)
+                     label("=", THEME.heading, THEME.muted), whole)
         row.arrange(RIGHT, buff=0.3).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
         names = VGroup(
             VGroup(tex(DOWN_TEX, THEME.value), label("value-down", THEME.tiny, THEME.value)),
             VGroup(tex(UP_TEX, THEME.value), label("value-up", THEME.tiny, THEME.value)),
             VGroup(tex(DOWN_TEX + UP_TEX, THEME.value),
                    label("the whole value map", THEME.tiny, THEME.value)))
-        for name, mat in zip(names, (down, up, self.product), strict=True):
+        for name, mat in zip(names, (down, up, whole), strict=True):
             name.arrange(DOWN, buff=0.08).next_to(mat.frame, UP, buff=0.2)
         names[1].align_to(names[0], UP)
-        legend = VGroup(HeatLegend(self.heat_scale, THEME.value, width=1.6),
+        legend = VGroup(HeatLegend(scale, THEME.value, width=1.6),
                         label("every value-down / value-up entry", THEME.tiny, THEME.muted))
         legend.arrange(DOWN, buff=0.1).next_to(VGroup(down, up), DOWN, buff=0.35)
-        p_legend = HeatLegend(self.product.color_scale, THEME.value, width=1.6)
-        p_legend.next_to(self.product.shape_label, DOWN, buff=0.2)
+        p_legend = HeatLegend(whole.color_scale, THEME.value, width=1.6)
+        p_legend.next_to(whole.shape_label, DOWN, buff=0.2)
         rank = VGroup(label(f"rank = {ranks[p.head]}", THEME.body, THEME.highlight),
                       label(f"(torch.linalg.matrix_rank; heads: "
                             f"{', '.join(map(str, ranks))})", THEME.tiny, THEME.muted))
         rank.arrange(DOWN, buff=0.08).next_to(p_legend, DOWN, buff=0.25)
-        self.value_map = VGroup(row, names, legend, p_legend, rank)
-        self.product_group = VGroup(row[3], self.product, names[2], p_legend, rank)
-        self.factors = up
 
         self.narrate(f"In head {p.head + 1} a word's value is not one {d} \u00d7 {d} matrix but "
                      f"two: value-down W_V\u2193 ({d} \u2192 {d_h} numbers), then value-up "
@@ -135,13 +165,16 @@ class OutputMatrix(ExplainerScene):
         self.settle()
         self.narrate(f"Their product is a {d} \u00d7 {d} map, but everything passes through "
                      f"{d_h} numbers: its rank is {ranks[p.head]}, a low-rank map.")
-        self.play(FadeIn(row[3]), FadeIn(self.product), FadeIn(names[2]), FadeIn(p_legend),
+        self.play(FadeIn(row[3]), FadeIn(whole), FadeIn(names[2]), FadeIn(p_legend),
                   run_time=1.2)
         self.play(FadeIn(rank, shift=UP * 0.1), run_time=0.8)
+        return LowRank(VGroup(row, names, legend, p_legend, rank),
+                       VGroup(row[3], whole, names[2], p_legend, rank), up, whole)
 
-    def savings(self) -> None:
-        d, d_h = self.layer.d_model, self.w_down.shape[1]
-        toy = count_parameters(d, d_h, self.mha.n_heads, 1)
+    def savings(self, mha: MultiHeadAttention, beside: Mobject) -> VGroup:
+        """Parameters per head: one d × d map against down + up, here and in GPT-3."""
+        d, d_h = mha.heads[0].w_v.shape
+        toy = count_parameters(d, d_h, mha.n_heads, 1)
         gpt = count_parameters(**GPT3)
         toy_counts = (toy.value_down + toy.value_up, d * d)
         gpt_counts = (gpt.value_down + gpt.value_up, gpt.d_model**2)
@@ -158,26 +191,30 @@ class OutputMatrix(ExplainerScene):
                   THEME.highlight))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         rows[3:].shift(DOWN * 0.25)
-        rows.next_to(self.product, RIGHT, buff=0.5).set_y(0)
-        self.saving_panel = rows
+        rows.next_to(beside, RIGHT, buff=0.5).set_y(0)
         self.narrate(f"It also saves parameters: {fmt_int(toy_counts[0])} numbers instead "
                      f"of {fmt_int(toy_counts[1])} here; in GPT-3, "
-                     f"{fmt_int(gpt_counts[0])} instead of {fmt_int(gpt_counts[1])}.")
+                     f"{fmt_int(gpt_counts[0])} instead of {fmt_int(gpt_counts[1])}.",
+                     spoken=f"It also saves parameters: {toy_counts[0]} numbers instead of "
+                            f"{toy_counts[1]} here; in GPT-3, {about(gpt_counts[0])} instead of "
+                            f"{about(gpt_counts[1])}.")
         self.play(FadeIn(rows, lag_ratio=0.15), run_time=2)
+        return rows
 
-    def one_value(self) -> None:
-        p, t, i = self.params, self.trace, self.i
-        x = t.inputs[i]
-        small = t.layers[0].heads[p.head].values[i]  # value-down: the head's value, d_h numbers
-        big = small @ self.mha.heads[p.head].w_o  # value-up: back to d_model
+    def one_value(self, trace: StackTrace, mha: MultiHeadAttention, i: int,
+                  beside: Mobject) -> VGroup:
+        """The focus word's [E | P] down to d_head numbers and back up to d_model."""
+        p = self.params
+        x = trace.inputs[i]
+        small = trace.layers[0].heads[p.head].values[i]  # value-down: d_h numbers
+        big = small @ mha.heads[p.head].w_o  # value-up: back to d_model
         d_h, d = small.shape[0], x.shape[0]
-        self.x_col = VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1)
-        self.small_col = VectorColumn(small.numpy(), THEME.value, f"{d_h} numbers", decimals=1)
-        self.big_col = VectorColumn(big.numpy(), THEME.value, f"value: {d}", decimals=1)
+        cols = VGroup(VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1),
+                      VectorColumn(small.numpy(), THEME.value, f"{d_h} numbers", decimals=1),
+                      VectorColumn(big.numpy(), THEME.value, f"value: {d}", decimals=1))
+        cols.arrange(RIGHT, buff=1.1)
         arrows = VGroup()
-        cols = VGroup(self.x_col, self.small_col, self.big_col).arrange(RIGHT, buff=1.1)
-        for a, b, t_ in ((self.x_col, self.small_col, DOWN_TEX),
-                         (self.small_col, self.big_col, UP_TEX)):
+        for a, b, t_ in ((cols[0], cols[1], DOWN_TEX), (cols[1], cols[2], UP_TEX)):
             arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
                           stroke_width=3, max_tip_length_to_length_ratio=0.2)
             arrows.add(VGroup(arrow, tex(t_, THEME.value, THEME.small).next_to(arrow, UP, 0.05)))
@@ -186,134 +223,134 @@ class OutputMatrix(ExplainerScene):
                       label("value-up is linear, so mixing before or after it is the same.",
                             THEME.tiny, THEME.muted)).arrange(DOWN, buff=0.08)
         note.next_to(cols, DOWN, buff=0.35)
-        self.flow = VGroup(cols, arrows, note)
-        self.flow.next_to(self.factors, RIGHT, buff=0.9).set_y(-0.3)
+        flow = VGroup(cols, arrows, note)
+        flow.next_to(beside, RIGHT, buff=0.9).set_y(-0.3)
         self.narrate(f"One word's value: {p.focus}'s {d} numbers (word and position) go down to "
                      f"{d_h} numbers, and value-up brings them back to {d}, in the embedding "
                      "space.")
-        self.play(FadeIn(self.x_col), run_time=0.8)
-        self.play(FadeIn(arrows[0]), FadeIn(self.small_col, shift=RIGHT * 0.2), run_time=1)
-        self.play(FadeIn(arrows[1]), FadeIn(self.big_col, shift=RIGHT * 0.2), run_time=1)
+        self.play(FadeIn(cols[0]), run_time=0.8)
+        self.play(FadeIn(arrows[0]), FadeIn(cols[1], shift=RIGHT * 0.2), run_time=1)
+        self.play(FadeIn(arrows[1]), FadeIn(cols[2], shift=RIGHT * 0.2), run_time=1)
         self.play(FadeIn(note), run_time=0.6)
+        return flow
 
-    def output_matrix(self) -> None:
-        mha = self.mha
+    def output_matrix(self, layer: PositionalModel, scale: float, below: Mobject) -> Stacked:
+        """The heads' value-up blocks, then stacked into W_O, beside torch's out_proj.weightᵀ."""
+        mha = layer.layers[0]
         d_h = mha.heads[0].w_o.shape[0]
         blocks = VGroup()
         for h, head in enumerate(mha.heads):
-            block = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=self.heat_scale)
+            block = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=scale)
             name = VGroup(tex(UP_TEX, THEME.value, THEME.small),
                           label(f"head {h + 1}", THEME.tiny, THEME.muted))
             name.arrange(RIGHT, buff=0.12).next_to(block.frame, UP, buff=0.12)
             blocks.add(VGroup(block, name))
-        blocks.arrange(RIGHT, buff=0.5).next_to(self.mobjects[0], DOWN, buff=0.7)
+        blocks.arrange(RIGHT, buff=0.5).next_to(below, DOWN, buff=0.7)
         self.narrate(f"Every head has its own value-up block, {d_h} \u00d7 "
-                     f"{self.layer.d_model}. Stacked on top of each other, they form one "
+                     f"{layer.d_model}. Stacked on top of each other, they form one "
                      "matrix: the output matrix W_O.")
         self.play(FadeIn(blocks, lag_ratio=0.2), run_time=1.5)
         self.settle()
 
-        w_o = mha.output_matrix.numpy()
         breaks = [d_h * (h + 1) - 1 for h in range(mha.n_heads - 1)]
-        self.w_o = MatrixHeatmap(w_o, THEME.value, cell=0.25, scale=self.heat_scale,
-                                 row_breaks=breaks)
-        torch_w = self.layer.modules[0].out_proj.weight.detach().T
-        self.torch_w = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=0.25, scale=self.heat_scale)
+        w_o = MatrixHeatmap(mha.output_matrix.numpy(), THEME.value, cell=0.25, scale=scale,
+                            row_breaks=breaks)
+        torch_w = layer.modules[0].out_proj.weight.detach().T
+        torch_map = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=0.25, scale=scale)
         same = bool(torch.equal(mha.output_matrix, torch_w))
-        pair = VGroup(self.w_o, label("=", THEME.heading, THEME.muted), self.torch_w)
+        pair = VGroup(w_o, label("=", THEME.heading, THEME.muted), torch_map)
         pair.arrange(RIGHT, buff=0.5).move_to(DOWN * 0.3)
         w_name = VGroup(formula("W_O", size=THEME.body),
                         label("value-up blocks stacked", THEME.tiny, THEME.output))
-        w_name.arrange(DOWN, buff=0.08).next_to(self.w_o.frame, UP, buff=0.2)
+        w_name.arrange(DOWN, buff=0.08).next_to(w_o.frame, UP, buff=0.2)
         t_name = VGroup(label("torch: out_proj.weight\u1d40", THEME.small, THEME.muted),
                         label("(nn.MultiheadAttention)", THEME.tiny, THEME.muted))
-        t_name.arrange(DOWN, buff=0.08).next_to(self.torch_w.frame, UP, buff=0.2)
-        heads = VGroup(*[label(f"head {h + 1}", THEME.tiny, THEME.muted).next_to(
-            self.w_o.rows_group(d_h * h, d_h * (h + 1)), LEFT, buff=0.15)
+        t_name.arrange(DOWN, buff=0.08).next_to(torch_map.frame, UP, buff=0.2)
+        tags = VGroup(*[label(f"head {h + 1}", THEME.tiny, THEME.muted).next_to(
+            w_o.rows_group(d_h * h, d_h * (h + 1)), LEFT, buff=0.15)
             for h in range(mha.n_heads)])
         check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {same}", THEME.small,
                       THEME.output if same else THEME.value)
         check.next_to(pair, DOWN, buff=0.3)
-        legend = HeatLegend(self.heat_scale, THEME.value, width=1.6)
+        legend = HeatLegend(scale, THEME.value, width=1.6)
         legend.next_to(check, DOWN, buff=0.25)
-        check = VGroup(check, legend)
         self.narrate("Stacked, the three blocks are exactly the matrix torch calls "
                      "out_proj.weight (transposed): nothing is lost by speaking of each head "
-                     "on its own.")
-        targets = [self.w_o.rows_group(d_h * h, d_h * (h + 1)) for h in range(mha.n_heads)]
+                     "on its own.",
+                     spoken="Stacked, the three blocks are exactly the matrix torch keeps as "
+                            "the output projection's weight, transposed: nothing is lost by "
+                            "speaking of each head on its own.")
+        targets = [w_o.rows_group(d_h * h, d_h * (h + 1)) for h in range(mha.n_heads)]
         self.play(*[ReplacementTransform(b[0].cells, t) for b, t in zip(blocks, targets,
                                                                         strict=True)],
                   *[FadeOut(VGroup(b[0].frame, b[0].shape_label, b[1])) for b in blocks],
                   run_time=1.8)
-        self.add(self.w_o)
-        self.play(FadeIn(heads), FadeIn(w_name), run_time=0.8)
-        self.play(FadeIn(pair[1]), FadeIn(self.torch_w), FadeIn(t_name), FadeIn(check),
-                  run_time=1.2)
-        self.stack_parts = VGroup(heads, w_name, pair[1], self.torch_w, t_name, check)
+        self.add(w_o)
+        self.play(FadeIn(tags), FadeIn(w_name), run_time=0.8)
+        self.play(FadeIn(pair[1]), FadeIn(torch_map), FadeIn(t_name), FadeIn(check),
+                  FadeIn(legend), run_time=1.2)
+        return Stacked(w_o, tags, w_name, VGroup(pair[1], torch_map, t_name, check, legend))
 
-    def concat(self) -> None:
+    def concat(self, trace: StackTrace, mha: MultiHeadAttention, i: int,
+               stacked: Stacked) -> None:
         """concat(a₁, a₂, a₃) · W_O: each head's 4 numbers scale its own block of rows."""
-        p, t, i, mha = self.params, self.trace, self.i, self.mha
-        heads = t.layers[0].heads
+        p, w_o = self.params, stacked.w_o
+        heads = trace.layers[0].heads
         mixed = [h.weights[i] @ h.values for h in heads]  # each head's mixed value, d_h numbers
         cat = torch.cat(mixed)
         result = cat @ mha.output_matrix
         total = torch.stack([h.delta[i] for h in heads]).sum(0)
         max_gap = float((result - total).abs().max())
-        tags, w_name = self.stack_parts[0], self.stack_parts[1]
-        cell = self.w_o.cell(0, 0).height
+        cell = w_o.cell(0, 0).height
         d_h = mha.heads[0].w_o.shape[0]
 
         # lay everything out around W_O where it is, then centre the whole row
-        self.cat_col = pitched_column(cat.numpy(), THEME.value, cell)
-        self.cat_col.next_to(self.w_o.frame, LEFT, buff=0.25)
-        for k, entry in enumerate(self.cat_col.entries):
-            entry.set_y(self.w_o.cell(k, 0).get_y())
+        cat_col = pitched_column(cat.numpy(), THEME.value, cell)
+        cat_col.next_to(w_o.frame, LEFT, buff=0.25)
+        for k, entry in enumerate(cat_col.entries):
+            entry.set_y(w_o.cell(k, 0).get_y())
         cat_name = VGroup(label("concat", THEME.small, THEME.value),
                           label(" ".join("a" + SUB[h] for h in range(len(heads))), THEME.small,
                                 THEME.value)).arrange(DOWN, buff=0.08)
-        cat_name.next_to(self.cat_col, UP, buff=0.15)
-        tag_targets = tags.copy().next_to(self.cat_col, LEFT, buff=0.2)
-        self.result_col = pitched_column(result.numpy(), THEME.output, cell)
-        self.total_col = pitched_column(total.numpy(), THEME.output, cell)
+        cat_name.next_to(cat_col, UP, buff=0.15)
+        tag_targets = stacked.head_tags.copy().next_to(cat_col, LEFT, buff=0.2)
+        result_col = pitched_column(result.numpy(), THEME.output, cell)
+        total_col = pitched_column(total.numpy(), THEME.output, cell)
         eq1, eq2 = label("=", THEME.heading, THEME.muted), label("=", THEME.heading, THEME.muted)
-        tail = VGroup(eq1, self.result_col, eq2, self.total_col).arrange(RIGHT, buff=0.6)
-        tail.next_to(self.w_o.frame, RIGHT, buff=0.35)
+        tail = VGroup(eq1, result_col, eq2, total_col).arrange(RIGHT, buff=0.6)
+        tail.next_to(w_o.frame, RIGHT, buff=0.35)
         for sign in (eq1, eq2):
-            sign.set_y(self.w_o.frame.get_y())
+            sign.set_y(w_o.frame.get_y())
         r_name = label("concat \u00b7 W_O", THEME.small, THEME.output)
-        r_name.next_to(self.result_col, UP, buff=0.15)
+        r_name.next_to(result_col, UP, buff=0.15)
         s_name = label(" + ".join("\u0394E" + SUB[h] for h in range(len(heads))), THEME.small,
                        THEME.output)
-        s_name.next_to(self.total_col, UP, buff=0.15)
+        s_name.next_to(total_col, UP, buff=0.15)
         s_name.align_to(r_name, UP)  # both start with a capital: baselines agree
-        new = VGroup(self.cat_col, cat_name, tail, r_name, s_name)
+        new = VGroup(cat_col, cat_name, tail, r_name, s_name)
         shift = RIGHT * -VGroup(tag_targets, new).get_center()[0]
         new.shift(shift)
         tag_targets.shift(shift)
         gap = label(f"largest difference: {max_gap:.0e} (float rounding)", THEME.tiny,
                     THEME.muted)
-        gap.next_to(VGroup(self.result_col, self.total_col), DOWN, buff=0.25)
+        gap.next_to(VGroup(result_col, total_col), DOWN, buff=0.25)
 
-        self.play(FadeOut(self.stack_parts[2:]), FadeOut(w_name[1]), run_time=0.6)
-        self.play(VGroup(self.w_o, w_name[0]).animate.shift(shift),
-                  Transform(tags, tag_targets), run_time=1)
+        self.play(FadeOut(stacked.torch_side), FadeOut(stacked.name[1]), run_time=0.6)
+        self.play(VGroup(w_o, stacked.name[0]).animate.shift(shift),
+                  Transform(stacked.head_tags, tag_targets), run_time=1)
         self.narrate(f"For '{p.focus}', each head mixes its values into {d_h} numbers a\u2095. "
                      f"Concatenated they are {len(cat)} numbers; entry k scales row k of W_O, "
                      "and the rows add up.")
-        self.play(FadeIn(self.cat_col), FadeIn(cat_name), run_time=1)
+        self.play(FadeIn(cat_col), FadeIn(cat_name), run_time=1)
         boxes = VGroup(*[SurroundingRectangle(
-            VGroup(self.cat_col.entries[d_h * h: d_h * (h + 1)],
-                   self.w_o.rows_group(d_h * h, d_h * (h + 1))),
+            VGroup(cat_col.entries[d_h * h: d_h * (h + 1)], w_o.rows_group(d_h * h, d_h * (h + 1))),
             color=THEME.highlight, buff=0.04, stroke_width=2) for h in range(len(heads))])
         self.play(FadeIn(boxes, lag_ratio=0.4), run_time=1.5)
-        self.play(FadeOut(boxes), FadeIn(eq1), FadeIn(self.result_col), FadeIn(r_name),
-                  run_time=1)
+        self.play(FadeOut(boxes), FadeIn(eq1), FadeIn(result_col), FadeIn(r_name), run_time=1)
         self.settle()
         self.narrate(f"The result is the sum of the {len(heads)} heads' \u0394E: each head's "
                      f"{d_h} numbers only ever meet its own value-up block.")
-        self.play(FadeIn(eq2), FadeIn(self.total_col), FadeIn(s_name), FadeIn(gap),
-                  run_time=1.2)
+        self.play(FadeIn(eq2), FadeIn(total_col), FadeIn(s_name), FadeIn(gap), run_time=1.2)
         self.settle()
         mistake = VGroup(
             label("The usual mistake: skipping the output projection W_O.", THEME.small,
@@ -327,8 +364,8 @@ class OutputMatrix(ExplainerScene):
                      "not an update of the embedding until W_O carries them back.")
         self.play(FadeIn(mistake, lag_ratio=0.2), run_time=1)
 
+
 def pitched_column(values: np.ndarray, color: str, pitch: float) -> VectorColumn:
     """A VectorColumn whose entries sit `pitch` apart, to line up with a heat map's rows."""
     h = VectorColumn(values, color, decimals=1).entries[0].height
     return VectorColumn(values, color, decimals=1, buff=max(pitch - h, 0.02))
-

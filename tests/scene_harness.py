@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from manim import Line, Mobject, Text, Wait, tempconfig
 
+from morphs import recording
 from scenes.kit import ExplainerScene, Number, TokenRow, fmt
 from scenes.kit.text import MINUS
 
@@ -41,13 +42,15 @@ def _run(cls: type[ExplainerScene], each_play: bool = False) -> SceneRun:
     def snapshot(scene: ExplainerScene, name: str) -> None:
         run.snapshots[name] = [m.copy() for m in scene.mobjects]
 
+    base = recording(cls)  # every play() listed in scene.played, for the glyph-morph test
+
     def play(scene: ExplainerScene, *animations, **kwargs) -> None:
-        cls.play(scene, *animations, **kwargs)
+        base.play(scene, *animations, **kwargs)
         if not all(isinstance(a, Wait) for a in animations):
             run.plays.append([m.copy() for m in scene.mobjects])
 
     hooks = {"moment_hooks": (snapshot,)} | ({"play": play} if each_play else {})
-    probe = type(cls.__name__, (cls,), hooks)
+    probe = type(cls.__name__, (base,), hooks)
     with tempfile.TemporaryDirectory() as media, tempconfig({
         "dry_run": True, "quality": "low_quality", "media_dir": media,
         "verbosity": "ERROR", "progress_bar": "none", "disable_caching": True,

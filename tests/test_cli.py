@@ -1,13 +1,11 @@
-"""render.py driven as a user would: subprocesses, real files, ffprobe."""
+"""render.py driven as a user would: subprocesses, real files, ffprobe.
 
-import json
+Bad inputs are in test_cli_inputs.py, interrupts and failures in test_cli_atomic.py.
+"""
+
 import os
 import re
 import shutil
-import signal
-import subprocess
-import sys
-import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,31 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = ROOT / "tests" / "fixtures"
-RENDER = [sys.executable, str(ROOT / "render.py")]
-
-pytestmark = pytest.mark.skipif(shutil.which("ffprobe") is None, reason="needs ffmpeg/ffprobe")
-
-
-def run(*args, cwd=None, env=None, timeout=600):
-    return subprocess.run([*RENDER, *args], capture_output=True, text=True, cwd=cwd or FIXTURES,
-                          env=env, timeout=timeout)
-
-
-def probe(path, what="format=duration", extra=()):
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", what, *extra, "-of", "json",
-                          str(path)], capture_output=True, text=True, check=True)
-    return json.loads(out.stdout)
-
-
-def one_line_error(done, *needles, code=2):
-    assert done.returncode == code, done.stdout + done.stderr
-    lines = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), done.stderr
-    assert "Traceback" not in done.stderr
-    for needle in needles:
-        assert needle in lines[0], lines[0]
+from cli_support import assert_quiet, needs_latex, needs_video, one_line_error, probe, run
 
 
 def test_list_names_every_scene_with_a_description():
@@ -49,6 +23,7 @@ def test_list_names_every_scene_with_a_description():
     assert "apple_in_context" in rows and all(desc.strip() for desc in rows.values())
 
 
+@needs_video
 def test_render_a_scene_file_then_skip_it_when_unchanged(tmp_path):
     first = run("render", "tiny_scenes.py:Tiny", "--out", str(tmp_path))
     assert first.returncode == 0, first.stderr
@@ -64,9 +39,11 @@ def test_render_a_scene_file_then_skip_it_when_unchanged(tmp_path):
     assert video.stat().st_mtime_ns == stamp  # not rewritten
 
     forced = run("render", "tiny_scenes.py:Tiny", "--out", str(tmp_path), "--force", "--quiet")
-    assert forced.returncode == 0 and forced.stderr == "" and video.stat().st_mtime_ns != stamp
+    assert forced.returncode == 0 and video.stat().st_mtime_ns != stamp
+    assert_quiet(forced.stderr)  # no bars, no table (a library's warning may still show)
 
 
+@needs_video
 def test_every_scene_in_a_file_in_parallel(tmp_path):
     done = run("render", "tiny_scenes.py:Tiny", "tiny_scenes.py:Tiny2", "--jobs", "2",
                "--out", str(tmp_path))
@@ -75,6 +52,7 @@ def test_every_scene_in_a_file_in_parallel(tmp_path):
                                                          "tiny_scenes.Tiny2.mp4"}
 
 
+@needs_video
 @pytest.mark.parametrize("fmt,codec,transparent", [
     ("webm", "vp9", False), ("gif", "gif", False), ("mov", "qtrle", True), ("webm", "vp9", True),
 ])
@@ -91,6 +69,7 @@ def test_formats(tmp_path, fmt, codec, transparent):
         assert stream.get("tags", {}).get("alpha_mode") == "1"
 
 
+@needs_video
 def test_render_a_toml_spec(tmp_path):
     done = run("render", "mole.toml", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -99,6 +78,7 @@ def test_render_a_toml_spec(tmp_path):
     assert "mole" in (tmp_path / "mole.srt").read_text()
 
 
+@needs_video
 def test_small_lecture_has_chapters_captions_and_timestamps(tmp_path):
     done = run("lecture", "small_lecture.toml", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
@@ -119,6 +99,7 @@ def test_small_lecture_has_chapters_captions_and_timestamps(tmp_path):
     assert video.stat().st_mtime_ns == joined_at
 
 
+@needs_latex
 def test_figures_in_three_formats(tmp_path):
     done = run("figures", "apple_in_context", "--moment", "embedding", "--format",
                "png,svg,pdf", "--out", str(tmp_path))
@@ -144,107 +125,23 @@ def test_figures_in_three_formats(tmp_path):
     assert b"/Subtype /Image" not in pdf
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
-def test_interrupted_render_keeps_the_previous_output(tmp_path, how):
-    video = tmp_path / "tiny_scenes.Slow.mp4"
-    good = b"the previous good render"
-    video.write_bytes(good)
-
-    proc = subprocess.Popen([*RENDER, "render", "tiny_scenes.py:Slow", "--out", str(tmp_path),
-                             "--force", "--jobs", "1"], cwd=FIXTURES,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    deadline = time.time() + 120
-    while not list(tmp_path.glob(".tmp-*/**/*.mp4")) and time.time() < deadline:
-        time.sleep(0.1)  # wait until Manim has written its first video segment
-    assert proc.poll() is None, "the render should still be running"
-    proc.send_signal(how)
-    _, err = proc.communicate(timeout=60)
-    assert proc.returncode != 0
-    assert video.read_bytes() == good  # untouched: nothing half-written took its place
-    assert "Traceback" not in err
-    if how != signal.SIGKILL:
-        assert "interrupted" in err
-
-    # the next run in that folder removes what the interrupted one left behind
-    assert run("render", "tiny_scenes.py:Tiny", "--out", str(tmp_path)).returncode == 0
-    assert not list(tmp_path.glob(".tmp-*"))
-
-
-SWALLOWED = """
-import os, signal, sys
-from pathlib import Path
-from rendering import interrupt
-from rendering.files import atomic_text
-interrupt.install()
-try:  # what a C extension's callback does with an exception it cannot pass on
-    os.kill(os.getpid(), signal.SIGTERM)
-except BaseException:
-    pass
-try:
-    atomic_text(Path(sys.argv[1]), "a new file written after the stop")
-except KeyboardInterrupt:
-    sys.exit(130)
-"""
-
-
-def test_a_swallowed_interrupt_still_puts_nothing_in_place(tmp_path):
-    target = tmp_path / "out.txt"
-    target.write_text("the previous good file")
-    done = subprocess.run([sys.executable, "-c", SWALLOWED, str(target)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
-    assert done.returncode == 130, done.stderr
-    assert target.read_text() == "the previous good file"
-    assert not list(tmp_path.glob(".tmp-*"))
-
-
-def test_unknown_scene():
-    one_line_error(run("render", "apple_in_contxt"), "unknown scene 'apple_in_contxt'",
-                   "did you mean 'apple_in_context'")
-
-
-def test_unknown_word_in_a_spec(tmp_path):
-    spec = tmp_path / "talk.toml"
-    spec.write_text('scene = "apple_in_context"\nfocus = "apple"\n'
-                    'sentences = ["buy an apple", "apple launched a new fone"]\n')
-    one_line_error(run("render", str(spec)), "talk.toml:3:", "unknown word 'fone'", "phone")
-
-
-def test_bad_spec_says_file_line_and_what_was_expected(tmp_path):
-    spec = tmp_path / "talk.toml"
-    spec.write_text('scene = "apple_in_context"\nsenses = "fruit"\n')
-    one_line_error(run("render", str(spec)), "talk.toml:2:", "expected a list of 2 strings")
-    spec.write_text('scene = "apple_in_context"\nfocus = "apple\n')
-    one_line_error(run("render", str(spec)), "talk.toml:2:", "not valid TOML")
-
-
-def test_bad_manifest_says_file_line_and_what_was_expected(tmp_path):
-    manifest = tmp_path / "lecture.toml"
-    manifest.write_text('title = "x"\n\n[[chapter]]\ntitle = "One"\nscene = "values"\n\n'
-                        '[[chapter]]\ntitle = "Two"\nscene = "no_such_scene"\n')
-    one_line_error(run("lecture", str(manifest)), "lecture.toml:9:", "unknown scene")
-    manifest.write_text('title = "x"\nquality = "ultra"\n[[chapter]]\ntitle = "a"\n'
-                        'scene = "values"\n')
-    one_line_error(run("lecture", str(manifest)), "lecture.toml:2:", "quality")
-    manifest.write_text('title = "x"\n[[chapter]]\ntitle = "a"\n')
-    one_line_error(run("lecture", str(manifest)), "lecture.toml:2:", "scene")
-
-
 def _path_without(tmp_path, *tools):
-    """A PATH holding everything a render needs except `tools`."""
+    """A PATH holding the tools a render needs (those installed here) except `tools`."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     for tool in ("ffmpeg", "ffprobe", "latex", "dvisvgm"):
-        if tool not in tools:
+        if tool not in tools and shutil.which(tool):
             (bin_dir / tool).symlink_to(shutil.which(tool))
     return {**os.environ, "PATH": str(bin_dir)}
 
 
+@needs_latex  # else LaTeX is reported missing first
 def test_missing_ffmpeg(tmp_path):
     one_line_error(run("render", "tiny_scenes.py:Tiny", env=_path_without(tmp_path, "ffmpeg")),
                    "ffmpeg is missing", "make setup")
 
 
-def test_missing_latex(tmp_path):
+def test_missing_latex(tmp_path):  # checked before ffmpeg: runs on any machine
     one_line_error(run("render", "tiny_scenes.py:Tiny", env=_path_without(tmp_path, "latex")),
                    "LaTeX is missing", "texlive")
 
@@ -257,3 +154,44 @@ def test_missing_cairo(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     one_line_error(run("render", "tiny_scenes.py:Tiny", env=env), "Cairo/Pango libraries are "
                    "missing", "libcairo2-dev")
+
+
+# ---- an output folder that cannot hold outputs ------------------------------------------
+def _can_write(folder: Path) -> bool:
+    try:
+        (folder / "probe").write_text("")
+    except OSError:
+        return False
+    (folder / "probe").unlink()
+    return True
+
+
+def _unwritable(tmp_path):
+    """A folder no one may write into: a read-only one, or (for root, who writes into
+    those anyway) one of the kernel's."""
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    folder.chmod(0o555)
+    if _can_write(folder):
+        folder = Path("/sys/kernel")
+        if not folder.is_dir() or _can_write(folder):
+            pytest.skip("this user may write everywhere, and there is no /sys/kernel")
+    return folder
+
+
+@pytest.mark.parametrize("command", [
+    pytest.param(["render", "tiny_scenes.py:Tiny"], marks=needs_video, id="render"),
+    pytest.param(["lecture", "small_lecture.toml"], marks=needs_video, id="lecture"),
+    pytest.param(["figures", "values", "--moment", "updated"], marks=needs_latex, id="figures"),
+])
+@pytest.mark.parametrize("where", ["a file", "inside a file", "unwritable"])
+def test_an_out_that_cannot_hold_outputs(tmp_path, command, where):
+    """One line naming the folder, exit 2, before any work; the file named stays as it was."""
+    afile = tmp_path / "notes.txt"
+    afile.write_text("not a folder")
+    out = {"a file": afile, "inside a file": afile / "videos",
+           "unwritable": _unwritable(tmp_path) if where == "unwritable" else None}[where]
+    done = run(*command, "--out", str(out), "--quiet")
+    one_line_error(done, str(out), "--out")
+    assert "rendered" not in done.stderr and done.stdout == ""
+    assert afile.read_text() == "not a folder"

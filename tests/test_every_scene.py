@@ -7,8 +7,8 @@ import subprocess
 
 import pytest
 
-from rendering.targets import SceneRef
-from rendering.worker import Job, render
+from rendering.targets import RegisteredScene
+from rendering.worker import VideoTask, render
 from scene_harness import run_scene
 from scenes import load_scene, registry
 from scenes.kit.scene import reading_time
@@ -36,7 +36,7 @@ def test_scene_script(name):
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (ffmpeg) is not installed")
 @pytest.mark.parametrize("name", NAMES)
 def test_scene_renders_at_low_quality(name, tmp_path):
-    out = render(Job(SceneRef("scene", name), "low", "mp4", tmp_path / f"{name}.mp4"))
+    out = render(VideoTask(RegisteredScene(name), "low", "mp4", tmp_path / f"{name}.mp4"))
     command = ["ffprobe", "-v", "error", "-show_entries",
                "stream=width,height,r_frame_rate:format=duration", "-of", "json", str(out)]
     probe = json.loads(subprocess.run(command, capture_output=True, text=True,

@@ -11,9 +11,9 @@ import pytest
 from manim import Circle, Create, FadeOut, Square, Transform, tempconfig
 from test_narration_voices import write_tone
 
-from narration import PiperVoice, RecordedVoice, SpeechCache, VoiceUnavailable, audio, caption_id
-from rendering.targets import SceneRef
-from rendering.worker import Job, manim_config
+from narration import PiperVoice, RecordedVoice, SpeechCache, audio, caption_id
+from rendering.targets import ClassInFile
+from rendering.worker import VideoTask, manim_config
 from scene_harness import run_scene
 from scenes.kit import ExplainerScene
 from scenes.kit.scene import SPEECH_PAUSE, reading_time
@@ -99,11 +99,9 @@ def _probe(path: Path) -> dict:
 
 @pytest.mark.skipif(shutil.which("ffprobe") is None, reason="ffprobe (ffmpeg) is not installed")
 def test_a_narrated_render_speaks_each_caption(tmp_path):
-    try:
-        voice = PiperVoice("joe", SpeechCache(tmp_path / "speech"))
-    except VoiceUnavailable as exc:
-        pytest.skip(str(exc))
-    job = Job(SceneRef("file", "Spoken"), "low", "mp4", tmp_path / "spoken.mp4")
+    voice = PiperVoice("joe", SpeechCache(tmp_path / "speech"))  # make setup installs it
+    job = VideoTask(ClassInFile(Path(__file__), "Spoken"), "low", "mp4",
+                    tmp_path / "spoken.mp4")
     media = Path(tempfile.mkdtemp(dir=tmp_path))
     with tempconfig(manim_config(job, media, tmp_path / "manim-cache")):
         scene = Spoken.with_voice(voice)()

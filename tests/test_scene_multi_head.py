@@ -110,9 +110,9 @@ def test_the_proposals_are_added_into_one_update(run, ref):
     read = reference.senses(out.states[1][i])
     best = max(read, key=read.get)
     assert best == "animal"
-    readout = run.scene.sum_readout[1]  # "E′ reads as <sense> <p>"
-    assert readout[1].original_text == best
-    assert readout[2].value == pytest.approx(read[best], abs=1e-5)
+    name, number = run.scene.sum_readout[1].items[0]  # "E′ reads as <sense> <p>"
+    assert name.original_text == best
+    assert number.value == pytest.approx(read[best], abs=1e-5)
     assert "animal" in visible_texts(run.at("sum"))
 
 

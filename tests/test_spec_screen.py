@@ -25,7 +25,7 @@ from test_scene_apple import (
 )
 
 from rendering.specs import read_scene_spec
-from rendering.targets import load_class
+from rendering.targets import FilledScene, load_class
 from scene_harness import run_scene_each_play
 from scenes.apple_in_context import ContextParams
 
@@ -57,7 +57,7 @@ def run(tmp_path_factory):
     path = tmp_path_factory.mktemp("spec") / "mole.toml"
     path.write_text(SPEC, encoding="utf-8")
     ref = read_scene_spec(path)
-    assert ref.kind == "spec" and ref.name == "apple_in_context"
+    assert isinstance(ref, FilledScene) and ref.name == "apple_in_context"
     return run_scene_each_play(load_class(ref))
 
 

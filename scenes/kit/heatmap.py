@@ -23,6 +23,7 @@ import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, Square, VGroup
 
 from .grid import blend
+from .layout import MainPicture
 from .text import Number, label
 from .theme import THEME
 
@@ -36,7 +37,7 @@ def heat_fill(value: float, scale: float, color: str) -> str:
     return blend(base, THEME.background, min(abs(value) / (scale or 1.0), 1.0) ** GAMMA)
 
 
-class MatrixHeatmap(VGroup):
+class MatrixHeatmap(MainPicture, VGroup):
     """An r × c matrix drawn as r × c tinted squares.
 
     `values` are exactly the entries drawn (`.values`); `scale` is the |value|

@@ -174,13 +174,16 @@ class ExplainerScene(Scene):
     # ---- parameters -------------------------------------------------------
     @classmethod
     def with_params(cls, **changes: Any) -> type[ExplainerScene]:
-        """A subclass with some parameters replaced; unknown names are an error."""
+        """A subclass with some parameters replaced; unknown names are an error.
+
+        Values are not validated here: they were checked once, where the user's input
+        was read (`rendering.specs.read_params`, which points at `file:line`), and a
+        worker that rebuilds the class from that checked target needs no second check.
+        """
         fields = {f.name for f in dataclasses.fields(cls.params)}
         unknown = sorted(set(changes) - fields)
         if unknown:
             raise ValueError(f"{cls.name} has no parameter {', '.join(unknown)}; "
                              f"it takes {', '.join(sorted(fields)) or 'none'}")
         params = dataclasses.replace(cls.params, **changes)
-        if hasattr(params, "validate"):
-            params.validate()
         return type(cls.__name__, (cls,), {"params": params, "__module__": cls.__module__})
