@@ -38,7 +38,7 @@ from attention_core.pretrained import (
 )
 from attention_core.pretrained.senses import NEUTRAL_CONTEXTS, check_anchor
 from attention_core.similarity import cosine
-from scenes.kit import SAFE, THEME, ExplainerScene, ParamError, fit_width, fmt, label
+from scenes.kit import SAFE, STAGE, THEME, ExplainerScene, ParamError, fit_width, fmt, label
 from scenes.kit.strip import VectorStrip
 from scenes.kit.wrap import WrappedText, wrap_lines
 from scenes.real_model_parts import (
@@ -160,8 +160,9 @@ class RealModelParams:
         if row.width > ROW_MAX:
             raise word_error("sentences", f"{sentence!r} is too wide to show legibly: its "
                              f"{len(pieces)} word pieces need {row.width:.1f} of the "
-                             f"{ROW_MAX:.1f} units a row has at 20 px; use shorter words or "
-                             "fewer of them", sentence)
+                             f"{ROW_MAX:.1f} units a row has at 20 px (at most {MAX_PIECES} "
+                             "pieces, fewer long ones): use shorter words or fewer of them",
+                             sentence)
         if len(wrap_lines(f"{tag}  {sentence}", PANEL_W)) > 2:
             raise word_error("sentences", f"{sentence!r} is too long to head its panel in "
                                           "two lines: shorten it", sentence)
@@ -322,7 +323,7 @@ class RealModel(ExplainerScene):
         away = [s for s in first.senses if s != toward][0]
         mine = colors[first.senses.index(toward)]
         self.map = heads = HeadMap(first.toward(toward).numpy(), toward, away, mine)
-        heads.move_to([SAFE.left, 2.75, 0], aligned_edge=LEFT + UP)
+        heads.move_to([SAFE.left, 2.95, 0], aligned_edge=LEFT + UP)
         heading = top_line(label(f"Every head's pull on {p.focus} in A, toward {toward}",
                                  THEME.heading))
         (l, h), best = heads.best, first.strongest(toward)
@@ -330,23 +331,26 @@ class RealModel(ExplainerScene):
         ratio = lengths[-1] / lengths[:-1].mean()
         other = pulls[1].strongest()
         n_layers = len(lengths)
-        x = heads.get_right()[0] + 0.4
+        x = heads.get_right()[0] + 0.35
         notes = VGroup(*[WrappedText(t, SAFE.right - x, THEME.small, c) for t, c in (
             (f"pull: one head's \u0394E for {p.focus}, along the line from the {away} words "
              f"to the {toward} words", THEME.muted),
-            (f"boxed: the hardest ({fmt(best.pull, sign=True)}), layer {l + 1} head {h + 1}",
-             THEME.text),
-            ("ringed: the hardest in each layer", THEME.text),
+            (f"boxed: the hardest ({fmt(best.pull, sign=True)}), layer {l + 1} head {h + 1}; "
+             "ringed: the hardest in each layer", THEME.text),
             (f"in B, the hardest toward {other.toward}: layer {other.layer + 1} head "
-             f"{other.head + 1}, {fmt(other.pull, sign=True)}", THEME.muted))])
-        notes.arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        notes.move_to([x, 2.75, 0], aligned_edge=LEFT + UP)
+             f"{other.head + 1}, {fmt(other.pull, sign=True)}", THEME.muted),
+            ("A pull is what a head writes, not the next vector: LayerNorm and the MLP "
+             "act on it.", THEME.muted))])
+        notes.arrange(DOWN, aligned_edge=LEFT, buff=0.18)
+        room = heading.get_bottom()[1] - 0.15 - STAGE.bottom  # long sense names: shrink a
+        if notes.height > room:  # little (set at 27 px, 0.8 of it is still above 20 px)
+            notes.scale(room / notes.height)
+        notes.move_to([x, heading.get_bottom()[1] - 0.15, 0], aligned_edge=LEFT + UP)
+        # one line under the map's key: the map is the picture, at least half the frame tall
         caveat = WrappedText(f"Layer {n_layers} heads write {fmt(ratio, 1)}\u00d7 longer "
-                             "updates than the others: compare within a layer. A pull is "
-                             "what a head writes, not the next vector: LayerNorm and the MLP "
-                             "act on it.", SAFE.width, THEME.small, THEME.muted)
-        top = min(heads.get_bottom()[1], notes.get_bottom()[1]) - 0.25
-        caveat.move_to([SAFE.left, top, 0], aligned_edge=LEFT + UP)
+                             "updates: compare within a layer.", x - 0.35 - SAFE.left,
+                             THEME.small, THEME.muted)
+        caveat.move_to([SAFE.left, heads.get_bottom()[1] - 0.2, 0], aligned_edge=LEFT + UP)
         self.narrate(f"Which heads pull? Each cell: one head's update for {p.focus} in A, "
                      f"along the line from the {away} words to the {toward} words.")
         self.play(FadeIn(heading), FadeIn(heads), FadeIn(notes[0]), run_time=1.5)

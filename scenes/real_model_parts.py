@@ -188,7 +188,7 @@ class HeadMap(VGroup):
     pull is boxed (`.box`), the hardest in each layer ringed (`.rings[l]`)."""
 
     def __init__(self, pulls: np.ndarray, toward: str, away: str, color: str,
-                 cell: float = 0.55):
+                 cell: float = 0.67):
         super().__init__()
         self.values = np.asarray(pulls, dtype=float)
         n_layers, n_heads = self.values.shape

@@ -453,9 +453,8 @@ def test_default_sentences_pass_their_own_checks():
 
 
 # ---- a lecturer's own spec -------------------------------------------------------------
-# The [senses] table needs the spec reader to turn a TOML table into the scene's
-# tuple[tuple[str, tuple[str, ...]], ...] (rendering/specs.py, being taught by the lead):
-# until then read_scene_spec refuses it and these tests fail at the fixture.
+# The [senses] table: rendering/specs.py turns a TOML table into the scene's
+# tuple[tuple[str, tuple[str, ...]], ...], each anchor's line kept for its errors.
 
 SPEC = FIXTURES / "real_model_mole.toml"
 
@@ -504,6 +503,7 @@ def test_spec_legible(spec_run, moment):
 # ---- bad input: one ParamError naming the field (and the word at fault) ----------------
 
 FRUIT = (("fruit", ("banana", "pear")), ("tech", ("phone", "laptop")))
+WIDE = "grandmother understandably photographed the apple orchards yesterday afternoon"
 
 
 @pytest.mark.parametrize("changes, field, word, needle", [
@@ -511,6 +511,8 @@ FRUIT = (("fruit", ("banana", "pear")), ("tech", ("phone", "laptop")))
      "she ate a ripe pear", "is not in"),
     ({"sentences": ("the apple " + "and the pear " * 5, "apple made a phone")}, "sentences",
      "the apple " + "and the pear " * 5, f"at most {MAX_PIECES}"),
+    ({"sentences": (WIDE, "apple made a phone")}, "sentences", WIDE,  # 11 long pieces
+     "too wide to show legibly: its 11 word pieces need 12.5 of the"),
     ({"sentences": ("an apple pie",)}, "sentences", None, "exactly 2 sentences"),
     ({"senses": (("fruit", ("banana", "pineapple")), ("tech", ("phone",)))}, "senses",
      "pineapple", "split by the tokenizer"),
