@@ -24,11 +24,10 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
-    LaggedStart,
+    FadeTransform,
     Mobject,
-    ReplacementTransform,
+    Square,
     SurroundingRectangle,
-    Transform,
     VGroup,
 )
 
@@ -38,7 +37,6 @@ from attention_core.scaling import dot_product_spread, dot_products, score_scale
 from attention_core.training.measure import measure_heads
 from attention_core.transformer import PositionalModel, load_lecture_layer
 from scenes.kit import (
-    PANEL,
     SAFE,
     STAGE,
     THEME,
@@ -49,14 +47,20 @@ from scenes.kit import (
     Table,
     TokenRow,
     VectorColumn,
+    at_top,
     fit_width,
     fmt,
     formula,
     label,
 )
+from scenes.kit.regrid import Regrid
 
 SUMS_WIDTH = 1.25  # room for the "Σ = 1.00" tags right of the grid
+# 8 rows of cells and the grid's words fill the stage's height, and a cell fits its widest
+# number at THEME.tiny: raw q·k (to ±12) are shown whole, q·k/√d_k to 1 decimal, weights 2
 CELL = 0.58
+DECIMALS = {"raw": 0, "scaled": 1, "weights": 2}
+FOOT = STAGE.bottom + 0.5  # the line under the vectors: the question, then the worked q·k
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class AttentionPattern(ExplainerScene):
         trace = layer.run(p.sentence)
         head, tokens = trace.layers[0].heads[p.head], trace.tokens
 
-        title = label("The attention pattern", THEME.heading).to_edge(UP, buff=0.2)
+        title = at_top(label("The attention pattern", THEME.heading))
         job = layer.head_readouts[p.head].job
         subtitle = label(f"one head of a toy layer: head {p.head + 1} of "
                          f"{len(trace.layers[0].heads)}, trained for \u201c{job}\u201d",
@@ -92,6 +96,7 @@ class AttentionPattern(ExplainerScene):
                             "head was trained to link nouns with their adjectives.")
         self.play(FadeIn(title), FadeIn(subtitle))
         self.settle()
+        self.heading = VGroup(title, subtitle)  # the grid's steps take the stage's height
 
         columns, question = self.queries_and_keys(tokens, head)
         example = self.dot_product_example(tokens, head, columns, question)
@@ -136,7 +141,7 @@ class AttentionPattern(ExplainerScene):
                   THEME.small, THEME.query),
             label("every key answers; a query\u2013key dot product says how well they match",
                   THEME.small, THEME.key)).arrange(DOWN, buff=0.12)
-        question.move_to([row.get_x(), -2.75, 0])
+        question.move_to([row.get_x(), FOOT, 0])
         nouns_said = " and ".join(p.nouns)
         self.narrate(f"Read it as a question: the queries of {nouns_said} ask "
                      "\u201cany adjectives in front of me?\u201d, and every word's key answers.",
@@ -166,7 +171,7 @@ class AttentionPattern(ExplainerScene):
         value = float(dot_products(head.queries, head.keys)[i, j])
         parts += [label("=", THEME.small), Number(value, 2, THEME.small, THEME.text)]
         self.example_line = line = fit_width(VGroup(*parts).arrange(RIGHT, buff=0.12))
-        line.move_to([0, -2.75, 0])
+        line.move_to([0, FOOT, 0])
         pair = VGroup(SurroundingRectangle(queries[i], color=THEME.highlight, buff=0.1),
                       SurroundingRectangle(keys[j], color=THEME.highlight, buff=0.1))
         self.narrate(f"The match of {p.example[0]}'s query with {p.example[1]}'s key is their "
@@ -183,32 +188,39 @@ class AttentionPattern(ExplainerScene):
         p = self.params
         line, pair = example
         grid = AttentionGrid(dot_products(head.queries, head.keys).numpy(), tokens, tokens,
-                             kind="scores", cell=CELL)
-        grid.set_y(-0.3).shift(RIGHT * (SAFE.left - grid.get_left()[0]))
+                             kind="scores", cell=CELL, decimals=DECIMALS["raw"])
+        grid.move_to([SAFE.left + 0.02, SAFE.top - 0.02, 0], aligned_edge=UP + LEFT)
         caption = grid.caption(label("q\u00b7k", THEME.small, THEME.score_pos))
-        numbers = grid.number_group
-        numbers.set_opacity(0)
+        numbers = grid.number_group.set_opacity(0)
         i, j = (tokens.index(w) for w in p.example)
         first, value = grid.numbers[i][j], line[-1]
+        title, subtitle = self.heading
+        side = beside(grid)  # the title moves to the top of the stage right of the grid
 
         self.narrate("Do that for every query with every key and you get a grid of scores: "
                      "one row per query, one column per key.")
         frame = VGroup(grid.cells, grid.row_labels, grid.col_labels, grid.titles)
-        self.play(FadeOut(columns), FadeOut(pair), FadeIn(frame), FadeIn(caption), run_time=1.5)
+        self.play(FadeOut(columns), FadeOut(pair), FadeOut(subtitle), FadeIn(frame),
+                  title.animate.move_to(at_top(title.copy(), side.x, side)), FadeIn(caption),
+                  run_time=1.5)
         self.remove(frame)
         self.add(grid)
         landing = value.copy()
         self.play(landing.animate.move_to(first).scale(first.height / landing.height),
                   FadeOut(line), run_time=1.2)
-        first.set_opacity(1)
-        self.remove(landing)
+        self.play(FadeOut(landing), first.animate.set_opacity(1), run_time=0.5)
         # animate the grid's own number group, so the grid stays one piece in the scene
         self.play(numbers.animate(lag_ratio=0.02).set_opacity(1), run_time=2.5)
-        notes = panel(grid, stack(
+        signs = VGroup(*[VGroup(Square(0.3, stroke_width=0, fill_color=c, fill_opacity=1),
+                                label(t, THEME.small, THEME.muted)).arrange(RIGHT, buff=0.12)
+                         for c, t in ((THEME.score_pos, "above 0"),
+                                      (THEME.score_neg, "below 0"))]).arrange(RIGHT, buff=0.4)
+        notes = panel(grid, title, stack(
             label("rows: queries (the word asking)", THEME.small, THEME.query),
             label("columns: keys (the word answering)", THEME.small, THEME.key),
-            label("purple above 0, brown below 0;", THEME.small, THEME.muted),
-            label("any size, not yet weights", THEME.small, THEME.muted)))
+            signs, label("any size, not yet weights", THEME.small, THEME.muted),
+            label(f"rounded: {fmt(value.value)} shows as {fmt(value.value, 0)}", THEME.small,
+                  THEME.muted), buff=0.3))
         self.play(FadeIn(notes, lag_ratio=0.2))
         self.moment("dot_products")
         self.settle()
@@ -220,14 +232,16 @@ class AttentionPattern(ExplainerScene):
         p, d_k = self.params, head.queries.shape[1]
         scale = score_scale(d_k)
         scaled = AttentionGrid(head.scores.numpy(), tokens, tokens, kind="scores",
-                               cell=CELL).move_to(grid)
+                               cell=CELL, decimals=DECIMALS["scaled"])
+        scaled.shift(grid.cells.get_center() - scaled.cells.get_center())  # cell on cell
         scaled_caption = scaled.caption(label(f"q\u00b7k / \u221a{d_k}", THEME.small,
                                               THEME.score_pos))
         raw_spread, kept = dot_product_spread(p.big_head)
-        why = panel(grid, stack(
+        why = panel(grid, self.heading[0], stack(
             formula(r"\text{score} = ", r"\vec{q}", r"\cdot", r"\vec{k}", r"\,/\,\sqrt{d_k}",
-                    size=THEME.body),
-            label(f"d\u2096 = {d_k} numbers per query:", THEME.small),
+                    size=THEME.heading),
+            VGroup(formula(f"d_k = {d_k}", size=THEME.heading),
+                   label("numbers in each query:", THEME.small)).arrange(RIGHT, buff=0.2),
             label(f"every q\u00b7k is divided by \u221a{d_k} = {fmt(scale)}", THEME.small),
             label("why: q\u00b7k grows with the head size,", THEME.small, THEME.muted),
             label("and big scores make softmax", THEME.small, THEME.muted),
@@ -239,8 +253,7 @@ class AttentionPattern(ExplainerScene):
                      f"\u221a{d_k} = {fmt(scale)}. Without it, bigger heads would give ever "
                      "bigger scores.")
         self.play(FadeOut(notes), FadeIn(why[:3]))
-        self.play(ReplacementTransform(grid, scaled),
-                  ReplacementTransform(caption, scaled_caption), run_time=2)
+        self.play(Regrid(grid, scaled), FadeTransform(caption, scaled_caption), run_time=2)
         self.play(FadeIn(why[3:], lag_ratio=0.2))
         self.moment("scaled")
         self.settle(minimum=2)
@@ -250,35 +263,25 @@ class AttentionPattern(ExplainerScene):
     def softmax_rows(self, tokens: list[str], head: AttentionTrace, grid: AttentionGrid,
                      caption: Mobject, notes: VGroup) -> tuple[AttentionGrid, VGroup]:
         weights = AttentionGrid(head.weights.numpy(), tokens, tokens, kind="weights",
-                                cell=CELL).move_to(grid)
+                                cell=CELL, decimals=DECIMALS["weights"])
+        weights.shift(grid.cells.get_center() - weights.cells.get_center())  # cell on cell
         weights_caption = weights.caption(label("softmax of each row", THEME.small,
                                                 THEME.weight))
-        how = panel(grid, stack(
-            formula(r"\mathrm{softmax}(s)_j = e^{s_j} \big/ \textstyle\sum_{j'} e^{s_{j'}}",
-                    size=THEME.body),
-            label("along each row: one query, over the keys", THEME.small),
+        how = panel(grid, self.heading[0], stack(
+            formula(r"w_j = \exp(s_j) \,/\, \textstyle\sum_k \exp(s_k)", size=THEME.heading),
+            label("along each row: one query,", THEME.small),
+            label("over all the keys", THEME.small),
             label("every weight lies in [0, 1]", THEME.small, THEME.weight),
             label("each ROW sums to 1 (\u03a3 on the right)", THEME.small, THEME.weight),
             label("columns need not: a key can be", THEME.small, THEME.muted),
             label("popular or ignored", THEME.small, THEME.muted)))
         self.narrate("Softmax then works on each row separately: one query's scores become "
                      "weights between 0 and 1 that add up to 1.")
-        self.play(FadeOut(notes), FadeIn(how[:2]))
-        n = len(tokens)
-        sweeps, olds = [], []
-        for i in range(n):
-            old = VGroup(*[grid.cell(i, j) for j in range(n)],
-                         *[grid.numbers[i][j] for j in range(n)])
-            new = VGroup(*[weights.cell(i, j) for j in range(n)],
-                         *[weights.numbers[i][j] for j in range(n)])
-            sweeps.append(Transform(old, new))
-            olds.append(old)
-        self.play(LaggedStart(*sweeps, lag_ratio=0.35), Transform(grid.titles, weights.titles),
-                  ReplacementTransform(caption, weights_caption), run_time=4)
-        self.remove(grid, *grid.submobjects, *olds)  # LaggedStart split the grid
-        self.add(weights)
+        self.play(FadeOut(notes), FadeIn(how[:3]))
+        self.play(Regrid(grid, weights, lag_ratio=0.35),  # one query's row after another
+                  FadeTransform(caption, weights_caption), run_time=4)
         self.sums = weights.row_sums()
-        self.play(FadeIn(self.sums, lag_ratio=0.1), FadeIn(how[2:]))
+        self.play(FadeIn(self.sums, lag_ratio=0.1), FadeIn(how[3:]))
         self.moment("weights")
         self.settle()
         return weights, how
@@ -324,13 +327,13 @@ class AttentionPattern(ExplainerScene):
             label("not every row is about adjectives:", THEME.small, THEME.muted),
             label(f"\u201c{tokens[other]}\u201d looks mostly at \u201c{tokens[j]}\u201d "
                   f"({fmt(float(w[other, j]))})", THEME.small, THEME.muted), buff=0.1)
-        note = stack(label("One head of a toy model, trained with", THEME.small),
-                     label("an adjective read-out (our choice for", THEME.small),
-                     label("this demo). Attention weights alone", THEME.small),
-                     label("do not explain a model.", THEME.small), buff=0.1)
+        note = stack(label("A toy model\u2019s head, trained with", THEME.small),
+                     label("an adjective read-out (our choice", THEME.small),
+                     label("for this demo). Attention weights", THEME.small),
+                     label("alone do not explain a model.", THEME.small), buff=0.1)
         frame = SurroundingRectangle(note, color=THEME.muted, buff=0.15, stroke_width=1.5)
-        panel(grid, VGroup(lines, stack(measured, habit, VGroup(frame, note), buff=0.3)
-                           ).arrange(DOWN, aligned_edge=LEFT, buff=0.4))
+        panel(grid, self.heading[0], stack(lines, measured, habit, VGroup(frame, note),
+                                           buff=0.25))
 
         self.narrate(f"The answer to the nouns' question: {said}. The adjectives in front of "
                      "each noun take most of its weight.")
@@ -364,7 +367,8 @@ def least_adjectival_row(weights: np.ndarray, tokens: Sequence[str], nouns: Sequ
 def side_tag(name: str, how: tuple[str, ...], color: str) -> VGroup:
     """'query' over 'q = x W_Q': the name of a row of vectors, set beside it."""
     return VGroup(label(name, THEME.small, color),
-                  formula(*how, size=THEME.body, colors={how[0]: color})).arrange(DOWN, buff=0.1)
+                  formula(*how, size=THEME.heading, colors={how[0]: color})
+                  ).arrange(DOWN, buff=0.1)
 
 
 def stack(*lines: Mobject, buff: float = 0.18) -> VGroup:
@@ -372,16 +376,18 @@ def stack(*lines: Mobject, buff: float = 0.18) -> VGroup:
     return VGroup(*lines).arrange(DOWN, aligned_edge=LEFT, buff=buff)
 
 
-def panel(grid: AttentionGrid, group: VGroup) -> VGroup:
-    """Put a text panel in the part of `PANEL` right of the grid and its row sums,
-    top-aligned with the cells (higher, if it is too tall to end above the captions),
-    shrunk if a line would run past the safe area."""
-    room = Region(grid.cells.get_right()[0] + SUMS_WIDTH, PANEL.right, STAGE.bottom,
-                  grid.get_top()[1])
-    room.fit(group)
-    top = max(grid.cells.get_top()[1], room.bottom + group.height)
-    return group.move_to([room.left, top, 0], aligned_edge=UP + LEFT)
+def beside(grid: AttentionGrid) -> Region:
+    """The stage right of the grid and its row sums: the title at its top, notes below."""
+    return Region(grid.cells.get_right()[0] + SUMS_WIDTH, SAFE.right, STAGE.bottom, STAGE.top)
 
+
+def panel(grid: AttentionGrid, title: Mobject, group: VGroup) -> VGroup:
+    """Put a text panel beside the grid, under the title, centred in the height left
+    (from the top, if it fills it); shrunk only if a line would run past the safe area."""
+    room = Region(beside(grid).left, SAFE.right, STAGE.bottom, title.get_bottom()[1] - 0.3)
+    room.fit(group)
+    return group.move_to([room.left, min(room.top - group.height / 2, room.y), 0],
+                         aligned_edge=LEFT)
 
 
 def spread(row: TokenRow, min_slot: float, left: float, right: float, buff: float = 0.15

@@ -169,11 +169,15 @@ class LabelSpace:
     def avoid(self, *mobjects: Mobject) -> None:
         self.obstacles.extend(mobjects)
 
-    def avoid_line(self, start: np.ndarray, end: np.ndarray, n: int = 12) -> None:
-        self.obstacles.extend(segment_markers(np.asarray(start), np.asarray(end), n))
+    def avoid_line(self, start: np.ndarray, end: np.ndarray, n: int = 12) -> list[Mobject]:
+        """Keep labels off the segment start-end; returns its markers, to `forget` later."""
+        markers = segment_markers(np.asarray(start), np.asarray(end), n)
+        self.obstacles.extend(markers)
+        return markers
 
     def forget(self, *mobjects: Mobject) -> None:
-        gone = {id(m) for m in mobjects}
+        """Free the room of labels (or groups holding them, markers) that are going away."""
+        gone = {id(part) for m in mobjects for part in m.get_family()}
         self.obstacles = [m for m in self.obstacles if id(m) not in gone]
 
     def place(self, tag: Mobject, anchor: np.ndarray, preferred: np.ndarray = UR,

@@ -24,7 +24,7 @@ from manim import (
     VGroup,
 )
 
-from .layout import LabelSpace, MainPicture, keep_inside, place_label
+from .layout import LabelSpace, MainPicture, keep_inside
 from .leaders import compass, leader
 from .text import label
 from .theme import THEME
@@ -69,12 +69,10 @@ class EmbeddingPlane(MainPicture, VGroup):
         return Arrow(self.p(start), self.p(to), buff=0, color=color, stroke_width=width,
                      max_tip_length_to_length_ratio=0.12, max_stroke_width_to_length_ratio=8)
 
-    def tip_label(self, arrow: Arrow, text: str, color: str,
-                  placed: list[Mobject] | None = None, size: float | None = None) -> VGroup:
+    def tip_label(self, arrow: Arrow, text: str, color: str, size: float | None = None
+                  ) -> VGroup:
         """`tip_label` kept inside this plane, clear of its other labels (`self.labels`)."""
-        if placed is not None:
-            return tip_label(arrow, text, color, size, placed, bounds=self.reference)
-        return tip_label(arrow, text, color, size, space=self.labels)
+        return tip_label(arrow, text, color, self.labels, size)
 
     def dot(self, xy: Sequence[float], color: str, radius: float = 0.05) -> Dot:
         return Dot(self.p(xy), radius=radius, color=color)
@@ -139,19 +137,12 @@ def ghost(mobject: Mobject, opacity: float = 0.3) -> Mobject:
     return mobject.copy().set_opacity(opacity)
 
 
-def tip_label(arrow: Arrow, text: str, color: str, size: float | None = None,
-              placed: list[Mobject] | None = None, bounds: Mobject | None = None,
-              space: LabelSpace | None = None) -> VGroup:
+def tip_label(arrow: Arrow, text: str, color: str, space: LabelSpace,
+              size: float | None = None) -> VGroup:
     """A label just beyond an arrow's tip (along its direction), clear of what `space`
-    (or the `placed` list) holds and inside its bounds; a thin leader line joins it to
-    the tip when a crowd pushed it away."""
+    holds and inside its bounds; a thin leader line joins it to the tip when a crowd
+    pushed it away."""
     tag = label(text, size or THEME.small, color)
-    preferred = compass(arrow.get_end() - arrow.get_start())  # beyond the tip
-    if space is not None:
-        space.place(tag, arrow.get_end(), preferred=preferred, buff=0.14)
-    else:
-        place_label(tag, arrow.get_end(), placed or [], bounds=bounds, preferred=preferred,
-                    buff=0.14)
-        if placed is not None:
-            placed.append(tag)
+    space.place(tag, arrow.get_end(), preferred=compass(arrow.get_end() - arrow.get_start()),
+                buff=0.14)
     return VGroup(tag, *leader(tag, arrow.get_end(), color, reach=0.3, buff=0.05))
