@@ -3,6 +3,7 @@
     render.py render apple_in_context                 a scene, at low quality
     render.py render my_scenes.py:Intro talk.toml -q high -f webm
     render.py lecture                                 the default lecture, with chapters
+    render.py render softmax --burn-captions          captions drawn into the picture
     render.py figures attention_pattern --format png,svg,pdf
 """
 
@@ -94,7 +95,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     system.require_all(video=True)
     out_dir = output_folder(Path(args.out) if args.out else BUILD / args.quality)
     tasks = [VideoTask(target, args.quality, args.format, out_dir / f"{target.label}."
-                       f"{args.format}", args.transparent) for target in targets]
+                       f"{args.format}", args.transparent, burn_captions=args.burn_captions)
+             for target in targets]
     reporter = _reporter(args)
     return _finish(args, _run(args, tasks, reporter), reporter)
 
@@ -106,13 +108,14 @@ def cmd_lecture(args: argparse.Namespace) -> int:
     from .lecture import outputs as lecture_outputs
     from .worker import VideoTask
 
-    lecture = read_manifest(Path(args.manifest), quality=args.quality)
+    lecture = read_manifest(Path(args.manifest), quality=args.quality,
+                            burn_captions=args.burn_captions or None)
     system.require_all(video=True)
     out_dir = output_folder(Path(args.out) if args.out else BUILD / "lectures")
     clip_dir = output_folder((Path(args.out) if args.out else BUILD) / lecture.quality)
     unique = list(dict.fromkeys(ch.target for ch in lecture.chapters))
-    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4")
-             for target in unique]
+    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4",
+                       burn_captions=lecture.burn_captions) for target in unique]
     reporter = _reporter(args)
     outcomes = _run(args, tasks, reporter)
     if any(o.status == "failed" for o in outcomes):
@@ -196,6 +199,11 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                          help="show tracebacks")
 
+    def burning(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--burn-captions", action="store_true",
+                         help="also draw the captions into the picture (for viewers "
+                              "watching with the sound off)")
+
     sub.add_parser("list", help="scene names with a one-line description").set_defaults(
         func=cmd_list)
     sub.add_parser("words", help="the words the toy model knows").set_defaults(func=cmd_words)
@@ -208,6 +216,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", "-f", choices=list(FORMATS), default="mp4")
     r.add_argument("--transparent", action="store_true", help="transparent background "
                                                               "(mov or webm)")
+    burning(r)
     running(r)
     r.set_defaults(func=cmd_render)
 
@@ -216,6 +225,7 @@ def parser() -> argparse.ArgumentParser:
                      help="lecture manifest (default: assets/lectures/attention.toml)")
     lec.add_argument("--quality", "-q", choices=list(QUALITIES), default=None,
                      help="override the manifest's quality")
+    burning(lec)
     running(lec)
     lec.set_defaults(func=cmd_lecture)
 

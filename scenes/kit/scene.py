@@ -11,6 +11,9 @@
   chooses the voice with `with_voice` (a subclass, as with `moment_hooks`), so
   scenes never mention it; `narrate(text, spoken=...)` is only for a caption
   whose automatic speech text (`narration.speakable`) reads badly.
+* `burn_captions` (a class attribute, off by default) also draws every caption into
+  the picture, in the `CAPTIONS` band (`burned.BurnedCaptions`); rendering turns it on
+  with `with_burned_captions`. Timing and the .srt are the same either way.
 * `moment(name)` marks a key moment. Figures for slides are taken there, and
   tests snapshot what is on screen there. Names must be declared in
   `key_moments` so tools can list them without running the scene.
@@ -29,6 +32,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from narration import Speech, Voice, speakable
 
+from .burned import BurnedCaptions
 from .theme import THEME
 
 MomentHook = Callable[["ExplainerScene", str], None]
@@ -77,6 +81,8 @@ class ExplainerScene(Scene):
 
     # The voice that speaks every caption; None: silent, captions timed by reading speed.
     voice: ClassVar[Voice | None] = None
+    # Draw the captions into the picture too (for viewers watching with the sound off).
+    burn_captions: ClassVar[bool] = False
 
     def setup(self) -> None:
         self.camera.background_color = ManimColor(THEME.background)
@@ -85,6 +91,10 @@ class ExplainerScene(Scene):
         self.moments_reached: list[tuple[str, float]] = []
         self._open_caption: _Line | None = None
         self._sounded = False
+        self._burned: BurnedCaptions | None = None
+        if self.burn_captions:
+            self._burned = BurnedCaptions(lambda: self.renderer.time)
+            self.add_foreground_mobject(self._burned)
 
     # ---- captions ---------------------------------------------------------
     def narrate(self, text: str, spoken: str | None = None) -> None:
@@ -102,6 +112,10 @@ class ExplainerScene(Scene):
             self.add_sound(str(speech.path))
             self._sounded = True
         self._open_caption = _Line(text, spoken, self.renderer.time, speech)
+        if self._burned is not None:  # spoken: it ends with its speech; silent: at close
+            start = self.renderer.time
+            span = reading_time(text) if speech is None else speech.duration
+            self._burned.begin(text, start, span, None if speech is None else start + span)
 
     def _finish_line(self) -> None:
         line = self._open_caption
@@ -140,6 +154,8 @@ class ExplainerScene(Scene):
         self._open_caption = None
         elapsed = self.renderer.time - line.start
         duration = elapsed if line.speech is None else min(line.speech.duration, elapsed)
+        if self._burned is not None:
+            self._burned.end(line.start + max(duration, 0.0))
         if duration <= 0:
             return
         self.add_subcaption(line.text, duration=duration, offset=-elapsed)
@@ -161,6 +177,11 @@ class ExplainerScene(Scene):
     def with_voice(cls, voice: Voice | None) -> type[ExplainerScene]:
         """A subclass whose captions `voice` speaks (None: silent)."""
         return type(cls.__name__, (cls,), {"voice": voice, "__module__": cls.__module__})
+
+    @classmethod
+    def with_burned_captions(cls) -> type[ExplainerScene]:
+        """A subclass that also draws its captions into the picture."""
+        return type(cls.__name__, (cls,), {"burn_captions": True, "__module__": cls.__module__})
 
     # ---- key moments ------------------------------------------------------
     def moment(self, name: str) -> None:
