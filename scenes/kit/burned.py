@@ -130,7 +130,8 @@ class _Cue:
 
 
 class BurnedCaptions(VGroup):
-    """The caption band of one scene: holds the page due now (or nothing).
+    """The caption band of one scene: the pages of the latest caption, the one due now
+    drawn, the others transparent.
 
     `begin(text, start, span, end)` schedules a caption from `start`; its pages share
     `span` seconds (its speech, or its reading time) by length, the last one lasting
@@ -142,9 +143,8 @@ class BurnedCaptions(VGroup):
     def __init__(self, clock):
         super().__init__()
         self.clock = clock
-        self.cues: list[_Cue] = []
+        self.cue: _Cue | None = None  # the latest caption
         self.size = _caption_size()
-        self._shown: VGroup | None = None
         self.add_updater(lambda m, dt: m.show(m.clock()))  # `dt`: a time-based updater
 
     def begin(self, text: str, start: float, span: float, end: float | None = None) -> None:
@@ -154,28 +154,25 @@ class BurnedCaptions(VGroup):
         for page in pages:
             starts.append(t)
             t += span * len(" ".join(page)) / total
-        self.cues.append(_Cue([self._draw(p) for p in pages], starts, end))
+        self.cue = cue = _Cue([self._draw(p) for p in pages], starts, end)
+        # Manim lists what a play redraws when the play begins, so the pages change only
+        # here, between plays; during one, only their opacities do.
+        self.remove(*self.submobjects)
+        self.add(*cue.pages)
         self.show(start)
 
     def end(self, t: float) -> None:
-        if self.cues:
-            self.cues[-1].end = t
+        if self.cue is not None:
+            self.cue.end = t
 
     def show(self, t: float) -> None:
         """Put the page due at scene time `t` in the band, at its fade's opacity."""
-        started = [c for c in self.cues if c.start <= t + 1e-9]
-        page, alpha = None, 0.0
-        if started:
-            cue = started[-1]
-            alpha = cue.opacity(t)
-            page = cue.page_at(t) if alpha > 0 else None
-        if page is not self._shown:
-            self.remove(*self.submobjects)
-            if page is not None:
-                self.add(page)
-            self._shown = page
-        if page is not None:
-            page.set_fill(opacity=alpha, family=True)
+        cue = self.cue
+        if cue is None:
+            return
+        due = cue.page_at(t) if t >= cue.start else None
+        for page in cue.pages:
+            page.set_fill(opacity=cue.opacity(t) if page is due else 0.0, family=True)
 
     def _draw(self, lines: Page) -> VGroup:
         """A page: its lines centred, on baselines a line pitch apart; one line sits on
