@@ -91,7 +91,7 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
         with tempconfig(manim_config(job, media, CACHE / f"slot-{slot}")):
             cls = job.target.scene_class()
             if job.burn_captions:
-                cls = _with_burned_captions(cls, job.target.label)
+                cls = _with_burned_captions(cls)
             if progress is not None:
                 cls = _with_progress(cls, progress)
             scene = cls()
@@ -115,14 +115,14 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
         shutil.rmtree(media, ignore_errors=True)
 
 
-def _with_burned_captions(cls, label: str):
+def _with_burned_captions(cls):
     """The variant of `cls` that draws its captions into the picture; only the kit's
     scenes can, since they know each caption as it starts (`narrate`)."""
     variant = getattr(cls, "with_burned_captions", None)
     if variant is None:
-        raise UserError(f"{label}: cannot burn in captions: {cls.__name__} is not an "
-                        "ExplainerScene (scenes.kit), whose narrate() captions can be drawn; "
-                        "render it without --burn-captions")
+        raise UserError(f"cannot burn in captions: {cls.__name__} is not an ExplainerScene "
+                        "(scenes.kit), whose narrate() captions can be drawn; render it "
+                        "without --burn-captions")
     return variant()
 
 

@@ -172,7 +172,7 @@ class BurnedCaptions(VGroup):
             return
         due = cue.page_at(t) if t >= cue.start else None
         for page in cue.pages:
-            page.set_fill(opacity=cue.opacity(t) if page is due else 0.0, family=True)
+            page.set_opacity(cue.opacity(t) if page is due else 0.0)
 
     def _draw(self, lines: Page) -> VGroup:
         """A page: its lines centred, on baselines a line pitch apart; one line sits on
