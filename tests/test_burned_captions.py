@@ -174,3 +174,78 @@ def test_a_spoken_caption_is_drawn_while_spoken_and_gone_in_the_pause(recorded):
     pauses = [(t, lines) for t, lines, _, _ in seen
               if any(b + FADE < t < b + SPEECH_PAUSE + 1e-6 for _, _, b in scene.captions)]
     assert pauses and all(lines == [] for _, lines in pauses), pauses
+
+
+# ---- the option, end to end -----------------------------------------------------------
+def _frame(video, t: float) -> np.ndarray:
+    """The frame at `t` seconds, as grey levels 0..255 (ffmpeg decodes it)."""
+    done = subprocess.run(["ffmpeg", "-v", "error", "-ss", f"{t}", "-i", str(video),
+                           "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "gray", "-"],
+                          capture_output=True, check=True)
+    return np.frombuffer(done.stdout, np.uint8).reshape(480, 854).astype(int)
+
+
+def _rows(region) -> slice:
+    """The pixel rows of a horizontal band of the frame (480 rows for 8 units)."""
+    return slice(int((FRAME.top - region.top) / FRAME.height * 480),
+                 int(np.ceil((FRAME.top - region.bottom) / FRAME.height * 480)))
+
+
+@needs_video
+def test_burn_captions_draws_them_into_the_video_and_nothing_else_changes(tmp_path):
+    burned = run("render", "captioned_scenes.py:Captioned", "--burn-captions",
+                 "--out", str(tmp_path / "burned"))
+    plain = run("render", "captioned_scenes.py:Captioned", "--out", str(tmp_path / "plain"))
+    assert burned.returncode == 0 and plain.returncode == 0, burned.stderr + plain.stderr
+    name = "captioned_scenes.Captioned"
+    assert ((tmp_path / "burned" / f"{name}.srt").read_text()
+            == (tmp_path / "plain" / f"{name}.srt").read_text())  # captions beside it too
+    band, stage = _rows(CAPTIONS), slice(0, _rows(CAPTIONS).start)
+    bright = int(np.mean([int(c, 16) for c in (THEME.text[1:3], THEME.text[3:5],
+                                               THEME.text[5:7])]) * 0.6)
+    for t in (0.8, 3.0, 8.0):  # SHORT, then LONG's first and last pages
+        on = _frame(tmp_path / "burned" / f"{name}.mp4", t)
+        off = _frame(tmp_path / "plain" / f"{name}.mp4", t)
+        assert (on[band] > bright).sum() > 200, t  # letters in the band
+        assert (off[band] > bright).sum() == 0, t  # and none without the option
+        assert (on[:band.stop] > bright).sum() == (on[band] > bright).sum()  # only there
+        assert np.abs(on[stage] - off[stage]).max() <= 8, t  # the picture is the same
+
+
+@needs_video
+def test_a_plain_manim_scene_cannot_have_burned_captions(tmp_path):
+    done = run("render", "tiny_scenes.py:Tiny", "--burn-captions", "--out", str(tmp_path))
+    assert done.returncode == 1 and not list(tmp_path.glob("*.mp4"))
+    assert "cannot burn in captions: Tiny is not an ExplainerScene" in done.stderr
+    assert [line for line in our_lines(done.stderr) if line.startswith("error")]
+
+
+def test_the_option_changes_the_key_and_its_absence_does_not():
+    keys = Keys()
+    target = RegisteredScene("softmax")
+    plain = VideoTask(target, "low", "mp4", FIXTURES / "softmax.mp4")
+    off = VideoTask(target, "low", "mp4", FIXTURES / "softmax.mp4", burn_captions=False)
+    on = VideoTask(target, "low", "mp4", FIXTURES / "softmax.mp4", burn_captions=True)
+    assert plain.options() == {"quality": "low", "fmt": "mp4", "transparent": False}
+    assert keys.of(off) == keys.of(plain) != keys.of(on)
+
+
+def _manifest(tmp_path, line: str):
+    path = tmp_path / "talk.toml"
+    path.write_text(f'title = "Talk"\n{line}\n\n[[chapter]]\ntitle = "Shape"\n'
+                    f'scene = "{FIXTURES / "captioned_scenes.py"}:Captioned"\n')
+    return path
+
+
+def test_a_manifest_asks_for_burned_captions_and_the_command_line_can_too(tmp_path):
+    assert read_manifest(_manifest(tmp_path, "burn_captions = true")).burn_captions
+    assert not read_manifest(_manifest(tmp_path, "")).burn_captions
+    assert read_manifest(_manifest(tmp_path, ""), burn_captions=True).burn_captions
+    with pytest.raises(SpecError, match=r"talk.toml:2: burn_captions: expected true/false"):
+        read_manifest(_manifest(tmp_path, 'burn_captions = "yes"'))
+
+
+def test_a_bad_burn_captions_in_a_manifest_is_one_line_with_its_place(tmp_path):
+    done = run("lecture", str(_manifest(tmp_path, "burn_captions = 1")),
+               "--out", str(tmp_path / "out"))
+    one_line_error(done, "talk.toml:2: burn_captions: expected true/false, got 1")
