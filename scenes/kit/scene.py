@@ -135,6 +135,30 @@ class ExplainerScene(Scene):
         while t - self.renderer.time > 1e-9:
             self.wait(max(t - self.renderer.time, 1 / self.camera.frame_rate))
 
+    def wait(self, duration: float = 1.0, stop_condition: Callable[[], bool] | None = None,
+             frozen_frame: bool | None = None) -> None:
+        """Manim's wait, frame for frame the same with captions burned. The caption band's
+        updater makes Manim draw every frame of a wait it would otherwise freeze, and a
+        drawn wait has one frame more than a frozen one (it rounds up, a frozen one down):
+        so a burned scene asks for the frozen count, and keeps the plain scene's timing."""
+        if (self._burned is not None and not self.renderer.skip_animations
+                and self._would_freeze(stop_condition, frozen_frame)):
+            dt = 1 / self.camera.frame_rate
+            frames = int(duration / dt)  # what a frozen wait adds (CairoRenderer)
+            if frames == 0:
+                return
+            duration = (frames - 0.5) * dt  # frames drawn at 0, dt, ..., (frames - 1) dt
+        super().wait(duration, stop_condition, frozen_frame)
+
+    def _would_freeze(self, stop_condition, frozen_frame: bool | None) -> bool:
+        """Whether Manim would freeze this wait if the caption band were not there."""
+        if frozen_frame is not None:
+            return frozen_frame
+        return not (self.always_update_mobjects or self.updaters
+                    or stop_condition is not None
+                    or any(m.has_time_based_updater() for m in self.get_mobject_family_members()
+                           if m is not self._burned))
+
     def settle(self, minimum: float = 0.5) -> None:
         """Wait until the current caption has been up for its reading time, or has been
         spoken (and at least `minimum` more seconds, so the last animation is seen at rest)."""
