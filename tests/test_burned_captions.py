@@ -25,7 +25,6 @@ from scene_harness import run_scene, visible
 from scenes.kit import CAPTIONS, FRAME, THEME, overlaps
 from scenes.kit.burned import FADE, LINE, LINES, BurnedCaptions, caption_pages
 from scenes.kit.scene import SPEECH_PAUSE, reading_time
-from scenes.softmax import Softmax
 
 CAPTIONED = ClassInFile(FIXTURES / "captioned_scenes.py", "Captioned")  # a lecturer's file
 Captioned = CAPTIONED.scene_class()
@@ -152,11 +151,6 @@ def test_a_long_caption_shows_its_pages_in_turn_by_their_length():
     lengths = [len(" ".join(p)) for p in caption_pages(LONG)]
     assert np.diff(cue.starts) == pytest.approx(
         reading_time(LONG) * np.array(lengths[:-1]) / sum(lengths))
-
-
-def test_a_real_scene_burned_keeps_its_content_clear_of_the_captions():
-    scene, seen = burned_run(Softmax)
-    assert assert_captions_burned(scene, seen, reading_time) >= len(scene.captions) // 2
 
 
 @pytest.fixture(scope="module")
