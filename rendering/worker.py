@@ -48,6 +48,11 @@ class VideoTask(Task):
     def captions(self) -> Path:
         return self.out.with_suffix(".srt")
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The video, and its captions (a render that makes none takes the old ones away)."""
+        return (self.out, self.captions)
+
     def options(self) -> dict[str, Any]:
         return {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
 
