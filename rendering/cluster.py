@@ -59,14 +59,21 @@ def cluster_address(text: str) -> str:
     if local and int(local.group(1)) >= 1:
         return text
     if text.startswith("local"):
-        raise UserError(f"--cluster {text}: a local cluster is local:N, N workers (at least 1)")
+        raise UserError(f"{text}: a local cluster is local:N, N workers (at least 1)")
     from distributed.comm import parse_address
+    from distributed.comm.addressing import parse_host_port
+    from distributed.comm.registry import backends
 
-    try:
-        parse_address(text if "://" in text else f"tcp://{text}")
-    except ValueError as exc:
-        raise UserError(f"--cluster {text}: not a scheduler address ({exc}); write "
-                        "tcp://HOST:8786 or local:N") from None
+    scheme, location = parse_address(text if "://" in text else f"tcp://{text}")
+    if scheme not in backends:
+        raise UserError(f"{text}: Dask speaks {', '.join(sorted(backends))}, not "
+                        f"{scheme}; write tcp://HOST:8786 or local:N")
+    if scheme in ("tcp", "tls", "ws", "wss"):
+        try:
+            parse_host_port(location, 8786)
+        except ValueError as exc:
+            raise UserError(f"{text}: not a scheduler address ({exc}); write "
+                            "tcp://HOST:8786 or local:N") from None
     return text
 
 

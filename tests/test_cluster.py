@@ -125,7 +125,8 @@ def loopback(folder: Path, workers=("w1", "w2"), **env: str) -> LoopbackCluster:
         cluster.start_scheduler()
         for name in workers:
             cluster.start_worker(name, **env)
-        cluster.wait_for_workers(len(workers))
+        if workers:
+            cluster.wait_for_workers(len(workers))
     except BaseException:
         cluster.stop()
         raise
