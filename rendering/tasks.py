@@ -57,8 +57,13 @@ class Task(ABC):
         """The same work, writing into `folder` instead (a cluster worker's temporary
         folder); `files` of the copy and of the original correspond one to one.
 
-        Every Path field of the task itself is a destination (its target's paths are
-        inputs and stay): a task with a Path field that is an input overrides this."""
+        The Path fields moved are the destinations: those that are one of the task's
+        `files` or hold them (a folder of stills). Other paths (a voice model, the
+        target's files) are inputs and stay."""
+        def destination(value: object) -> bool:
+            return isinstance(value, Path) and any(
+                f == value or value in f.parents for f in self.files)
+
         return dataclasses.replace(self, **{
             f.name: folder / getattr(self, f.name).name for f in dataclasses.fields(self)
-            if isinstance(getattr(self, f.name), Path)})
+            if destination(getattr(self, f.name))})

@@ -6,13 +6,16 @@ operating system chose, started by the test from this checkout and ended by proc
 when the test ends, passed or failed. Every wait has a deadline, and the processes
 themselves stop after 15 minutes whatever happens (`--lifetime`, `--idle-timeout`).
 
-This file: what comes back through the cluster is what a local render makes. The faults
+This file: what comes back through the cluster is what a local render makes (and, with no
+cluster at all, the two pieces that make it so: a task moved into a worker's folder, and
+the worker's bytes committed on the client). The faults
 (a worker killed, Ctrl-C, other code, no scheduler) are in test_cluster_faults.py, which
 shares the `LoopbackCluster` below.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import signal
@@ -25,7 +28,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from cli_support import ROOT, needs_latex, needs_video, probe, run, temporaries
+from cli_support import FIXTURES, ROOT, needs_latex, needs_video, probe, run, temporaries
+from rendering import cache
+from rendering.cluster import commit_rendered
+from rendering.figures import FigureTask
+from rendering.remote import Rendered
+from rendering.runner import Outcome, Work
+from rendering.targets import ClassInFile, RegisteredScene
+from rendering.worker import VideoTask
 
 DASK = Path(sys.executable).with_name("dask")  # the `dask` command of this environment
 START_TIMEOUT = 120  # seconds for a scheduler or a worker to come up on a loaded machine
@@ -213,3 +223,62 @@ def test_figures_through_the_cluster_are_the_pixels_of_local_ones(cluster, tmp_p
     with Image.open(tmp_path / "local" / folder / "embedding.png") as a, \
             Image.open(tmp_path / "cluster" / folder / "embedding.png") as b:
         assert a.size == (1920, 1080) and np.array_equal(np.asarray(a), np.asarray(b))
+
+
+# ---- the pieces, without a cluster ----------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class VoicedTask(VideoTask):
+    """A video task with an input path of its own (as a voice model would be)."""
+
+    voice: Path = Path("/voices/alba.onnx")
+
+
+def test_a_task_moved_to_a_workers_folder_writes_only_there(tmp_path):
+    """Only destinations move: the target's file and any other input path stay."""
+    task = VoicedTask(ClassInFile(FIXTURES / "tiny_scenes.py", "Tiny"), "low", "mp4",
+                      tmp_path / "out" / "tiny.mp4")
+    moved = task.moved(tmp_path / "worker")
+    assert moved.files == (tmp_path / "worker" / "tiny.mp4", tmp_path / "worker" / "tiny.srt")
+    assert moved.target == task.target and moved.voice == task.voice
+    assert dataclasses.replace(moved, out=task.out) == task  # nothing else changed
+    figures = FigureTask(RegisteredScene("values"), tmp_path / "figs" / "values", ("png",),
+                         ("updated",))
+    assert figures.moved(tmp_path / "w").outputs == (tmp_path / "w" / "values" / "updated.png",)
+
+
+def _rendered(task, tmp_path, contents):
+    there = task.moved(tmp_path / "worker")
+    outcome = Outcome(there, "key-1", "rendered", 1.0, 2.0, outputs=[there.out])
+    return Work(0, task, "key-1", 0.0), Rendered(outcome, contents, "w1")
+
+
+def test_the_bytes_a_worker_sends_are_committed_together_then_marked_fresh(tmp_path):
+    task = VideoTask(RegisteredScene("values"), "low", "mp4", tmp_path / "values.mp4")
+    task.out.write_bytes(b"old video")
+    task.captions.write_bytes(b"old captions")
+    work, rendered = _rendered(task, tmp_path, (b"new video", None))
+    assert commit_rendered(work, rendered) == [task.out]
+    assert task.out.read_bytes() == b"new video" and not task.captions.exists()
+    assert cache.is_fresh(task.outputs, "key-1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".values.mp4.key", "values.mp4"]
+
+
+def test_a_stop_while_committing_a_workers_bytes_keeps_the_old_files(tmp_path, monkeypatch):
+    from rendering import interrupt
+
+    task = VideoTask(RegisteredScene("values"), "low", "mp4", tmp_path / "values.mp4")
+    task.out.write_bytes(b"old video")
+    task.captions.write_bytes(b"old captions")
+    work, rendered = _rendered(task, tmp_path, (b"new video", b"new captions"))
+    checks = []
+
+    def check():  # the stop lands after both renames, at the commit's last check
+        checks.append(1)
+        if len(checks) == 2:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(interrupt, "check", check)
+    with pytest.raises(KeyboardInterrupt):
+        commit_rendered(work, rendered)
+    assert task.out.read_bytes() == b"old video" and task.captions.read_bytes() == b"old captions"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["values.mp4", "values.srt"]  # no key
