@@ -89,8 +89,7 @@ class ClusterRunner(Runner):
         if not self.verbose:  # Dask's own log lines are for --verbose; ours go to the Reporter
             logging.getLogger("distributed").setLevel(logging.CRITICAL)
         with connect(self.address) as client:
-            digest = own_digest()
-            check_cluster(client, self.address, digest)
+            digest = check_cluster(client, self.address)
             return _Run(client, work, reporter, digest).wait()
 
 
@@ -122,10 +121,13 @@ def connect(address: str) -> Iterator:
             _bounded(cluster.close, 10)
 
 
-def check_cluster(client, address: str, digest: str) -> None:
-    """Refuse, in one line, a cluster with no worker, a worker with several threads, or a
-    scheduler or worker whose project digest is not `digest`."""
+def check_cluster(client, address: str) -> str:
+    """This checkout's project digest, once the cluster is found to run the same: a
+    cluster with no worker, a worker with several threads, or a scheduler or worker whose
+    digest differs, is refused in one line."""
     from distributed.utils import TimeoutError as DaskTimeout
+
+    digest = own_digest()
 
     try:
         client.wait_for_workers(1, timeout=WORKERS_TIMEOUT)
@@ -153,6 +155,7 @@ def check_cluster(client, address: str, digest: str) -> None:
                             f"{theirs}): start it from the project's checkout after `make setup`")
         if theirs != digest:
             raise UserError(mismatch(name, theirs, digest))
+    return digest
 
 
 class _Run:
