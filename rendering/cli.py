@@ -50,6 +50,10 @@ def _run(args, tasks, reporter):
     from .pool import LocalPool
     from .runner import run_tasks
 
+    if args.cluster:
+        from .cluster import ClusterRunner
+
+        return run_tasks(tasks, ClusterRunner(args.cluster, args.verbose), args.force, reporter)
     return run_tasks(tasks, LocalPool(args.jobs), args.force, reporter)
 
 
@@ -176,6 +180,15 @@ def _jobs(text: str) -> int:
     return value
 
 
+def _cluster(text: str) -> str:
+    from .cluster import cluster_address
+
+    try:
+        return cluster_address(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 class Parser(argparse.ArgumentParser):
     """argparse, but a mistake on the command line is one `error:` line like every other."""
 
@@ -193,6 +206,10 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1,
                          help="scenes rendered at once, each in its own process "
                               "(default: number of cores)")
+        cmd.add_argument("--cluster", metavar="ADDRESS", type=_cluster,
+                         help="render on a Dask cluster instead: its scheduler "
+                              "(tcp://host:8786), or local:N for N worker processes here "
+                              "(--jobs is then unused)")
         cmd.add_argument("--force", action="store_true", help="render even if up to date")
         cmd.add_argument("--quiet", action="store_true", help="no progress bars or table")
         cmd.add_argument("--out", help="output folder")

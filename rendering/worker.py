@@ -49,6 +49,11 @@ class VideoTask(Task):
     def captions(self) -> Path:
         return self.out.with_suffix(".srt")
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The video, and its captions (a render that makes none takes the old ones away)."""
+        return (self.out, self.captions)
+
     def options(self) -> dict[str, Any]:
         options = {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
         if self.burn_captions:  # only when on: a clip without them keeps its key
