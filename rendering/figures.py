@@ -10,7 +10,7 @@ after the last wanted moment. `FigureTask` is that work as a task (tasks.py).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -135,9 +135,13 @@ def figure_renderer_class():
 
 
 def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png",),
-                   moments: Iterable[str] | None = None, transparent: bool = False
-                   ) -> list[Path]:
-    """Write one still per key moment (or per named moment) into `out_dir`."""
+                   moments: Iterable[str] | None = None, transparent: bool = False,
+                   finished: Callable[[Any], list[Path]] | None = None) -> list[Path]:
+    """Write one still per key moment (or per named moment) into `out_dir`.
+
+    The run stops after the last wanted moment, unless `finished` is given: then the scene
+    plays to its end and `finished(scene)` writes what only a whole run knows (the
+    captions, when each moment came: `moments.MomentsTask`) and returns those files."""
     from manim import tempconfig
 
     formats = list(formats)
@@ -155,7 +159,7 @@ def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png
             if name in remaining:
                 written.extend(_capture(scene, name, out_dir, formats, transparent))
                 remaining.discard(name)
-                if not remaining:
+                if not remaining and finished is None:
                     raise _Done
 
         probe = type(cls.__name__, (cls,), {"moment_hooks": (*cls.moment_hooks, hook)})
@@ -167,4 +171,6 @@ def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png
             pass
         if remaining:
             raise RenderFailed(f"never reached moment(s) {', '.join(remaining)}")
+        if finished is not None:
+            written.extend(finished(scene))
     return written
