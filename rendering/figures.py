@@ -60,7 +60,7 @@ def _draw_vector(scene, surface, transparent: bool) -> None:
     """Draw the scene's current frame on a cairo vector surface (SVG or PDF)."""
     import cairo
     import numpy as np
-    from manim import VMobject
+    from manim import Mobject, VMobject
     from manim.utils.color import color_to_rgba
     from manim.utils.iterables import list_update
 
@@ -91,7 +91,8 @@ def _draw_vector(scene, surface, transparent: bool) -> None:
         for mob in mobjects:
             if isinstance(mob, VMobject):
                 camera.display_vectorized(mob, ctx)
-            else:
+            elif camera.type_or_raise(mob) is not Mobject:
+                # a bare Mobject (a ValueTracker) draws nothing, here as in Manim's pixels
                 raise RenderFailed(f"{type(mob).__name__} is not a vector drawing; "
                                    "use VMobjects in scenes meant for SVG/PDF figures")
     finally:
