@@ -165,9 +165,16 @@ def page_forms(data: bytes) -> list[list[bytes]]:
     return [[objects[r][1] for r in refs] for refs in _page_form_refs(objects)]
 
 
+# in a text block: a font change, a string shown, or a move to the next line
+TEXT_TOKENS = re.compile(rb"/(?P<font>\S+?)\s+[\d.]+\s+Tf|(?P<string>\((?:\\.|[^\\)])*\)"
+                         rb"|<[0-9A-Fa-f]*>)|(?P<line>T[dD]\b|T\*)")
+
+
 def page_texts(data: bytes) -> list[str]:
     """The words on each page, in drawing order: every string a form shows, read back
-    through its font's ToUnicode map (how a PDF reader copies text)."""
+    through its font's ToUnicode map (how a PDF reader copies text). A move to another
+    line is a space; a change of font (cairo's fallback for a glyph such as an arrow)
+    is not."""
     objects = pdf_objects(data)
     texts = []
     for refs in _page_form_refs(objects):
@@ -180,21 +187,33 @@ def page_texts(data: bytes) -> list[str]:
             maps = {name: _to_unicode(objects, int(font)) for name, font in
                     re.findall(rb"/(\S+?)\s+(\d+) 0 R", fonts.group(1))}
             for block in re.findall(rb"BT(.*?)ET", content, re.S):
-                font = maps[re.search(rb"/(\S+?)\s+[\d.]+\s+Tf", block).group(1)]
-                lines.append("".join(font.get(code, "\ufffd") for string in
-                                     re.findall(rb"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]*>", block)
-                                     for code in _codes(string)))
+                shown, font = [], None
+                for token in TEXT_TOKENS.finditer(block):
+                    if token["font"]:
+                        font = maps[token["font"]]
+                    elif token["line"]:
+                        shown.append(" ")
+                    else:
+                        width, mapping = font
+                        codes = _codes(token["string"])
+                        shown.extend(mapping.get(int.from_bytes(codes[k:k + width]), "\ufffd")
+                                     for k in range(0, len(codes), width))
+                lines.append("".join(shown))
         texts.append(" ".join(lines))
     return texts
 
 
-def _to_unicode(objects, font: int) -> dict[int, str]:
+def _to_unicode(objects, font: int) -> tuple[int, dict[int, str]]:
+    """A font's code width in bytes (1 for a simple font, 2 for cairo's Identity-H
+    fallback fonts) and its code -> text map."""
     cmap = objects[int(re.search(rb"/ToUnicode\s+(\d+) 0 R", objects[font][0]).group(1))][1]
+    space, _, table = cmap.partition(b"endcodespacerange")
+    width = len(re.search(rb"<([0-9a-fA-F]+)>", space.split(b"begincodespacerange")[1])
+                .group(1)) // 2
     mapping = {}
-    for src, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", cmap.split(
-            b"endcodespacerange")[1]):
+    for src, dst in re.findall(rb"<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>", table):
         mapping[int(src, 16)] = bytes.fromhex(dst.decode()).decode("utf-16-be")
-    return mapping
+    return width, mapping
 
 
 def _codes(string: bytes) -> bytes:
