@@ -1,10 +1,12 @@
-"""The command line: `python render.py list | words | render | lecture | figures`.
+"""The command line: `python render.py list | words | render | lecture | figures | sheet`.
 
     render.py render apple_in_context                 a scene, at low quality
     render.py render my_scenes.py:Intro talk.toml -q high -f webm
     render.py lecture                                 the default lecture, with chapters
     render.py render softmax --burn-captions          captions drawn into the picture
     render.py figures attention_pattern --format png,svg,pdf
+    render.py sheet                                   every key moment, one PNG grid
+    render.py sheet values --handout                  a PDF, a page per key moment
 """
 
 from __future__ import annotations
@@ -57,8 +59,9 @@ def _run(args, tasks, reporter):
     return run_tasks(tasks, LocalPool(args.jobs), args.force, reporter)
 
 
-def _finish(args, outcomes, reporter, extra_rows=()) -> int:
-    """Summary table, output paths on stdout, and the exit code."""
+def _finish(args, outcomes, reporter, extra_rows=(), paths: bool = True) -> int:
+    """Summary table, output paths on stdout (unless `paths` is false: the command prints
+    its own), and the exit code."""
     rows = [(o.task.label, o.status, f"{o.seconds:.1f}s" if o.status == "rendered" else "-",
              _short(o.outputs[0] if o.outputs else o.task.outputs[0])) for o in outcomes]
     reporter.table(rows + list(extra_rows))
@@ -68,7 +71,7 @@ def _finish(args, outcomes, reporter, extra_rows=()) -> int:
             print(o.trace, file=sys.stderr)
         _error(f"{o.task.label}: {o.error}")
     for o in outcomes:
-        if o.status != "failed":
+        if o.status != "failed" and paths:
             for path in o.outputs:
                 print(path)
     return 1 if failed else 0
@@ -173,6 +176,29 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return _finish(args, _run(args, tasks, reporter), reporter)
 
 
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from . import system
+    from .files import output_folder
+    from .handout import Handout
+    from .sheet import ContactSheet, Sheet
+
+    sheet = Sheet.read(args.inputs or [str(DEFAULT_MANIFEST)])
+    product = Handout() if args.handout else ContactSheet()
+    system.require_all(video=False)
+    product.require()
+    out_dir = output_folder(Path(args.out) if args.out else BUILD / "sheets")
+    tasks = sheet.tasks(output_folder(out_dir / "moments"))
+    reporter = _reporter(args)
+    outcomes = _run(args, tasks, reporter)
+    if any(o.status == "failed" for o in outcomes):
+        return _finish(args, outcomes, reporter, paths=False)
+    out, status = sheet.make(product, tasks, [o.key for o in outcomes], out_dir, args.force)
+    code = _finish(args, outcomes, reporter, [(out.name, status, "-", _short(out))],
+                   paths=False)
+    print(out)
+    return code
+
+
 def _jobs(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -253,6 +279,17 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--transparent", action="store_true", help="no background")
     running(f)
     f.set_defaults(func=cmd_figures)
+
+    sh = sub.add_parser("sheet", help="every key moment on one sheet: a PNG grid to review, "
+                                      "or --handout, a PDF for students")
+    sh.add_argument("inputs", nargs="*", metavar="NAME|MANIFEST",
+                    help="scene names (or file.py, file.py:Class, spec.toml), or one lecture "
+                         "manifest (default: assets/lectures/attention.toml)")
+    sh.add_argument("--handout", action="store_true",
+                    help="a PDF instead: one key moment a page, its vector still and the "
+                         "captions spoken around it")
+    running(sh)
+    sh.set_defaults(func=cmd_sheet)
     return p
 
 
