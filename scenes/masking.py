@@ -182,7 +182,7 @@ class Masking(ExplainerScene):
         lines += [change(f"{noun} on {adjective}", w0[i, j], w[i, j])
                   for noun, adjective, i, j in pairs]
         lines.append(change(f"\u201c{p.first}\u201d on itself", w0[a, a], w[a, a]))
-        cells = [c for line in lines for c in [*line, gap(0.15)]][:-1]
+        cells = [c for line in lines for c in [*line, gap(0.1)]][:-1]
         changes = Table([cells], col_gap=0.12, header_rule=False)  # one shared baseline
         # the frame is full with two grids: the line takes the title's place for a while
         fit_width(changes).move_to([0, self.title.get_y(), 0])
