@@ -29,7 +29,18 @@ from manim import (
 
 from attention_core.costs import GPT3, PatternCost, human_bytes, pattern_cost
 from narration import speakable
-from scenes.kit import THEME, ExplainerScene, Table, about, fit_width, fmt_int, formula, label
+from scenes.kit import (
+    STAGE,
+    THEME,
+    ExplainerScene,
+    Table,
+    about,
+    at_top,
+    fit_width,
+    fmt_int,
+    formula,
+    label,
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +75,8 @@ class ContextSize(ExplainerScene):
     params = ContextParams(marked={2048: "GPT-3"})
 
     def construct(self) -> None:
-        title = label("Context size: the pattern has n\u00b2 entries", THEME.heading)
-        title.to_edge(UP, buff=0.25)
+        self.title = title = at_top(label("Context size: the pattern has n\u00b2 entries",
+                                          THEME.heading))
         self.narrate("Every query meets every key, so n words make an n by n pattern: one "
                      "score and one weight per pair.")
         self.play(FadeIn(title))
@@ -73,26 +84,37 @@ class ContextSize(ExplainerScene):
 
         squares, names = self.grow_grids()
         law = self.square_law(squares)
-        self.play(FadeOut(squares), FadeOut(names), FadeOut(law), run_time=0.8)
+        self.play(FadeOut(squares), FadeOut(names), FadeOut(law), FadeOut(self.intro),
+                  run_time=0.8)
         self.table = self.cost_table()
 
     # ---- n words, n² entries ----------------------------------------------------------
     def grow_grids(self) -> tuple[VGroup, VGroup]:
         """One square per n, at one cell size, each with its entry count under it:
         the squares, and their names (the tags, and the largest one's axes)."""
-        squares = VGroup(*[PatternSquare(n, cell=0.155) for n in self.params.grid_sizes])
-        squares.arrange(RIGHT, buff=1.0, aligned_edge=DOWN).move_to([0, -0.2, 0])
+        squares = VGroup(*[PatternSquare(n, cell=0.145) for n in self.params.grid_sizes])
+        squares.arrange(RIGHT, buff=1.0, aligned_edge=DOWN)
         tags = VGroup()
         for sq in squares:
             tag = VGroup(label(f"n = {sq.n}", THEME.small),
                          label(f"{fmt_int(sq.entries)} entries", THEME.small, THEME.weight))
-            tags.add(tag.arrange(DOWN, buff=0.1).next_to(sq, DOWN, buff=0.25))
-        VGroup(squares, tags).set_x(0)  # centred with the tags, which overhang the small squares
+            tags.add(tag.arrange(DOWN, buff=0.1).next_to(sq, DOWN, buff=0.2))
+        # the largest square as tall as the stage allows: its axis name above, tags below
+        VGroup(squares, tags).set_x(0).shift(
+            UP * (STAGE.bottom + 0.1 - tags.get_bottom()[1]))
         big = squares[-1]
         axes = VGroup(label(f"{big.n} keys (columns)", THEME.tiny, THEME.key)
                       .next_to(big, UP, buff=0.1),
                       label(f"{big.n} queries (rows)", THEME.tiny, THEME.query)
                       .rotate(np.pi / 2).next_to(big, LEFT, buff=0.1))
+        # what the squares are, in the room above the small ones
+        self.intro = intro = VGroup(
+            label("n words: an n \u00d7 n pattern,", THEME.body),
+            label("one score and one weight per pair", THEME.body, THEME.muted)).arrange(
+                DOWN, aligned_edge=LEFT, buff=0.15)
+        intro.move_to([squares.get_left()[0], self.title.get_bottom()[1] - 0.4, 0],
+                      aligned_edge=UP + LEFT)
+        self.play(FadeIn(intro))
         for sq, tag in zip(squares, tags, strict=True):
             self.narrate(f"{sq.n} words: {sq.n} \u00d7 {sq.n} = {fmt_int(sq.entries)} entries.")
             extra = [FadeIn(axes)] if sq is big else []
@@ -116,7 +138,7 @@ class ContextSize(ExplainerScene):
         law = VGroup(formula(r"\text{entries} = n^2", size=THEME.heading),
                      label("twice the words: four times the entries", THEME.small, THEME.muted))
         law.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        law.align_to(squares, LEFT).align_to(squares[-1], UP).shift(DOWN * 0.3)
+        law.next_to(self.intro, DOWN, buff=0.4, aligned_edge=LEFT)
         self.play(FadeIn(ratios, lag_ratio=0.3), FadeIn(law), run_time=2)
         self.moment("square_law")
         self.settle()
@@ -136,8 +158,8 @@ class ContextSize(ExplainerScene):
         notes = VGroup(
             label(f"memory if every pattern were stored whole, {p.bytes_per_entry} bytes per "
                   "entry (fp16)", THEME.tiny, THEME.muted),
-            label("memory-saving kernels avoid storing it whole; the work still grows as n\u00b2",
-                  THEME.tiny, THEME.muted),
+            label("memory-saving kernels avoid storing it whole; the work still grows with "
+                  "the square of n", THEME.tiny, THEME.muted),
             label("step: context \u2192 entries, compared with the line above", THEME.tiny,
                   THEME.muted))
         notes.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
@@ -182,7 +204,7 @@ def cost_rows(costs: list[PatternCost], model_costs: list[PatternCost], marked: 
     """The table's header and one row per context length: n, n², bytes, the model's
     bytes, and the step from the line above (context ×, entries ×)."""
     rows = [[label("context n", THEME.tiny, THEME.muted),
-             label("entries n\u00b2 (one head)", THEME.tiny, THEME.weight),
+             label("entries n \u00d7 n (one head)", THEME.tiny, THEME.weight),
              label("one head, fp16", THEME.tiny, THEME.muted),
              label(f"{heads} heads \u00d7 {layers} layers", THEME.tiny, THEME.muted),
              label("step", THEME.tiny, THEME.highlight)]]

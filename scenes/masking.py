@@ -22,14 +22,14 @@ from manim import (
     DOWN,
     LEFT,
     RIGHT,
-    UP,
+    UL,
     Arrow,
     Circle,
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
     Rectangle,
-    ReplacementTransform,
     SurroundingRectangle,
     Text,
     VGroup,
@@ -40,7 +40,6 @@ from attention_core.masking import next_token_tasks, row_sums, softmax_then_mask
 from attention_core.transformer import load_lecture_layer
 from narration import speakable
 from scenes.kit import (
-    PANEL,
     SAFE,
     STAGE,
     THEME,
@@ -49,14 +48,17 @@ from scenes.kit import (
     Number,
     Region,
     Table,
+    at_top,
     fit_width,
     fmt,
     formula,
     label,
 )
+from scenes.kit.regrid import Regrid
 
-CELL = 0.44  # two 8×8 grids and their row sums side by side within the safe area
-GRID_Y = -0.45  # centre of the grids' cells
+CELL = 0.5  # a start: each grid's cells grow to fit its widest number (at THEME.tiny)
+CELLS_TOP = 2.25  # the cells' top edge: their column words fit under the title above
+DECIMALS = {"scores": 1, "weights": 2}  # "−5.0" and "0.44": two 8×8 grids fit side by side
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,14 @@ class Masking(ExplainerScene):
         causal = layer.run(p.sentence, causal=True).layers[0].heads[p.head]
         tokens = layer.toy.tokenize(p.sentence)
 
-        title = label("Masking: no peeking at later words", THEME.heading)
-        title.to_edge(UP, buff=0.2)
-        sub = label("the adjective head again, with a causal mask switched on "
-                    "(this toy head was trained without one)", THEME.tiny, THEME.muted)
-        sub.next_to(title, DOWN, buff=0.1)
+        self.title = title = at_top(label("Masking: no peeking at later words", THEME.heading))
         scores = grid(tokens, causal.scores.numpy(), "scores", LEFT)
+        self.sub = sub = VGroup(
+            label("the adjective head again, with a causal", THEME.small, THEME.muted),
+            label("mask switched on (this toy head was", THEME.small, THEME.muted),
+            label("trained without one)", THEME.small, THEME.muted)).arrange(
+                DOWN, aligned_edge=LEFT, buff=0.1)
+        sub.move_to([beside(scores).left, title.get_bottom()[1] - 0.3, 0], aligned_edge=UL)
         d_k = causal.queries.shape[1]
         tag = under(scores, f"scores q\u00b7k / \u221a{d_k} (as before)", THEME.score_pos)
         self.narrate("The same head and sentence as before: every query's scores against "
@@ -110,14 +114,15 @@ class Masking(ExplainerScene):
                                col_gap=0.12, header_rule=False)
                          for prefix, target in tasks])
         lines.arrange(DOWN, aligned_edge=LEFT, buff=0.17)
-        head = label("training: every prefix predicts its next word", THEME.small)
+        head = label("training: every prefix predicts", THEME.small)
+        head1 = label("its next word,", THEME.small)
         head2 = label("all at the same time, in one pass", THEME.small, THEME.muted)
-        why = VGroup(head, head2, lines).arrange(DOWN, aligned_edge=LEFT, buff=0.15)
-        lines.shift(DOWN * 0.1)
-        in_panel(why)
+        why = VGroup(head, head1, head2, lines).arrange(DOWN, aligned_edge=LEFT, buff=0.12)
+        lines.shift(DOWN * 0.15)
+        why.next_to(self.sub, DOWN, buff=0.4, aligned_edge=LEFT)
         self.narrate(f"Why mask? In training, every prefix of the sentence predicts its next "
                      f"word, all {len(tasks)} predictions in the same pass.")
-        self.play(FadeIn(head), FadeIn(head2))
+        self.play(FadeIn(head), FadeIn(head1), FadeIn(head2))
         self.play(FadeIn(lines, lag_ratio=0.15), run_time=2.5)
         self.moment("scores")
         self.settle()
@@ -136,14 +141,19 @@ class Masking(ExplainerScene):
         masked = grid(tokens, causal.scores.numpy(), "scores", LEFT, mask=causal.mask.numpy())
         masked_tag = under(masked, "future keys set to \u2212\u221e before softmax",
                            THEME.muted)
-        rule = in_panel(VGroup(formula(r"e^{-\infty} = 0", size=THEME.body),
-                               label("so those weights will be exactly 0", THEME.small,
-                                     THEME.muted)).arrange(DOWN, buff=0.15))
+        rule = VGroup(label("above the diagonal: a key", THEME.small),
+                      label("after its query", THEME.small),
+                      formula(r"e^{-\infty} = 0", size=THEME.heading),
+                      label("so those weights will be", THEME.small, THEME.muted),
+                      label("exactly 0", THEME.small, THEME.muted)).arrange(
+                          DOWN, aligned_edge=LEFT, buff=0.2)
+        rule[2].shift(DOWN * 0.15)
+        rule[3:].shift(DOWN * 0.3)
+        rule.next_to(self.sub, DOWN, buff=0.6, aligned_edge=LEFT)
         self.narrate("The mask replaces every score above the diagonal, a key after its "
                      "query, by minus infinity. And e to the minus infinity is 0.")
         self.play(FadeOut(why), run_time=0.8)
-        self.play(ReplacementTransform(scores, masked), ReplacementTransform(tag, masked_tag),
-                  run_time=2)
+        self.play(Regrid(scores, masked), FadeTransform(tag, masked_tag), run_time=2)
         self.play(FadeIn(rule))
         self.moment("masked")
         self.settle()
@@ -159,8 +169,10 @@ class Masking(ExplainerScene):
         tag = under(weights, "then softmax of each row", THEME.weight)
         self.narrate("Then softmax, row by row. The masked weights are exactly 0, and each row "
                      "still sums to 1: the visible words share all of the weight.")
-        self.play(FadeOut(rule), FadeIn(weights, lag_ratio=0.01), FadeIn(tag), run_time=2)
+        self.play(FadeOut(rule), FadeOut(self.sub), FadeIn(weights, lag_ratio=0.01),
+                  FadeIn(tag), run_time=2)
         self.play(FadeIn(sums, lag_ratio=0.1))
+        self.weight_sums = sums
         self.settle()
 
         a = tokens.index(p.first)
@@ -170,9 +182,10 @@ class Masking(ExplainerScene):
         lines += [change(f"{noun} on {adjective}", w0[i, j], w[i, j])
                   for noun, adjective, i, j in pairs]
         lines.append(change(f"\u201c{p.first}\u201d on itself", w0[a, a], w[a, a]))
-        cells = [c for line in lines for c in [*line, gap()]][:-1]
+        cells = [c for line in lines for c in [*line, gap(0.1)]][:-1]
         changes = Table([cells], col_gap=0.12, header_rule=False)  # one shared baseline
-        fit_width(changes).move_to([0, -3.4, 0])
+        # the frame is full with two grids: the line takes the title's place for a while
+        fit_width(changes).move_to([0, self.title.get_y(), 0])
         said = ", ".join(f"{noun} \u2192 {adjective} {fmt(float(w0[i, j]))} \u2192 "
                          f"{fmt(float(w[i, j]))}" for noun, adjective, i, j in pairs)
         spoken = ", ".join(f"{noun}'s weight on {adjective} goes from {fmt(float(w0[i, j]))} "
@@ -183,7 +196,7 @@ class Masking(ExplainerScene):
                      spoken=speakable(f"The nouns hardly change: {spoken}. Their adjectives "
                                       f"come before them. But \u201c{p.first}\u201d, the "
                                       f"first word, can only see itself: {alone}."))
-        self.play(FadeIn(changes, lag_ratio=0.2), run_time=1.5)
+        self.play(FadeOut(self.title), FadeIn(changes, lag_ratio=0.2), run_time=1.5)
         self.moment("weights")
         self.settle()
         return weights, tag, changes
@@ -200,9 +213,13 @@ class Masking(ExplainerScene):
         shortest = float(row_sums(values).min())
         self.narrate("The order matters. Softmax first and zero the future afterwards, and the "
                      f"rows no longer sum to 1: one keeps only {fmt(shortest)} of its weight.")
-        self.play(FadeOut(gone), run_time=0.8)
+        self.play(FadeOut(gone), FadeOut(self.weight_sums), FadeIn(self.title), run_time=0.8)
+        # room for the wrong grid's sums: the right grid, its sums gone, moves to the edge
+        shift = RIGHT * (SAFE.right - weights.get_right()[0] - 0.02)  # its last word in
+        right_tag.shift(shift)
+        self.play(weights.animate.shift(shift), run_time=0.6)
         self.play(FadeIn(wrong, lag_ratio=0.01), FadeIn(tag),
-                  ReplacementTransform(weights_tag, right_tag), run_time=2)
+                  FadeTransform(weights_tag, right_tag), run_time=2)
         self.play(FadeIn(sums, lag_ratio=0.1))
         self.moment("wrong_order")
         self.settle(minimum=2)
@@ -225,7 +242,7 @@ class Masking(ExplainerScene):
         answer = VGroup(question, rnn, steps, ours).arrange(DOWN, aligned_edge=LEFT, buff=0.35)
         # the left of the frame, up to the pattern that stays
         Region(SAFE.left, weights.get_left()[0] - 0.35, STAGE.bottom, STAGE.top).fit(answer)
-        answer.move_to([SAFE.left, GRID_Y, 0], aligned_edge=LEFT)
+        answer.move_to([SAFE.left, weights.cells.get_y(), 0], aligned_edge=LEFT)
         self.narrate("So is a transformer basically a recurrent network? No. An RNN reads one "
                      "word after another, each step waiting for the one before.")
         self.play(FadeOut(gone), run_time=0.8)
@@ -243,24 +260,26 @@ class Masking(ExplainerScene):
 def grid(tokens: Sequence[str], values: np.ndarray, kind: str, side: np.ndarray,
          mask: np.ndarray | None = None) -> AttentionGrid:
     """A pattern grid on the LEFT (its labels at the safe area's edge) or the RIGHT (its
-    row sums at the other edge) of the frame, its cells centred at GRID_Y. Grids on one
-    side share their cells' place, so one turns into the next cell by cell."""
-    pattern = AttentionGrid(values, tokens, tokens, kind=kind, mask=mask, cell=CELL)
+    row sums at the other edge) of the frame, its cells' top at CELLS_TOP. Grids on one
+    side share their cells' place, so one turns into the next cell by cell. No axis
+    titles: two grids side by side take the frame's width (the clip before named them)."""
+    pattern = AttentionGrid(values, tokens, tokens, kind=kind, mask=mask, cell=CELL,
+                            decimals=DECIMALS[kind], titles=False, label_size=THEME.tiny)
     if side is LEFT:
         dx = SAFE.left - pattern.get_left()[0]
     else:
         dx = SAFE.right - pattern.row_sums().get_right()[0]
-    return pattern.shift([dx, GRID_Y - pattern.cells.get_y(), 0])
+    return pattern.shift([dx, CELLS_TOP - pattern.cells.get_top()[1], 0])
+
+
+def beside(pattern: AttentionGrid) -> Region:
+    """The stage right of a grid on the left, for its notes."""
+    return Region(pattern.get_right()[0] + 0.35, SAFE.right, STAGE.bottom, STAGE.top)
 
 
 def under(pattern: AttentionGrid, text: str, color: str) -> Text:
     """The grid's name, under its cells."""
     return pattern.caption(label(text, THEME.small, color))
-
-
-def in_panel(group: VGroup) -> VGroup:
-    """A text panel in `PANEL`, level with the grids."""
-    return PANEL.fit(group).move_to([PANEL.x, GRID_Y, 0])
 
 
 def change(what: str, before: float, after: float) -> list:

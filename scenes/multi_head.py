@@ -33,6 +33,7 @@ from attention_core.readouts import Reading, Readout
 from attention_core.training.measure import HeadProfile, measure_heads
 from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
 from scenes.kit import (
+    SAFE,
     SUB,
     THEME,
     AttentionGrid,
@@ -44,6 +45,7 @@ from scenes.kit import (
     Table,
     TokenRow,
     VectorColumn,
+    at_top,
     fmt,
     label,
 )
@@ -68,9 +70,10 @@ class ReadoutCard(VGroup):
         super().__init__()
         self.table = ReadingsTable(
             [ReadingRow(name, name, (before, after)) for name in shown],
-            [("E", THEME.embedding), (f"E + \u0394E{SUB[head]}", THEME.output)],
+            [("E", THEME.embedding), ("E + \u0394E", THEME.output)],
             number_colors=(THEME.muted, THEME.output), pitch=0.36, col_gap=0.3)
-        self.heading = label(f"{readout.job} read-out", THEME.small, THEME.muted)
+        self.heading = label(f"head {head + 1}: {readout.job} read-out", THEME.small,
+                             THEME.muted)
         self.heading.next_to(self.table, UP, buff=0.12).align_to(self.table, LEFT)
         self.add(self.heading, self.table)
 
@@ -100,9 +103,9 @@ class MultiHead(ExplainerScene):
         i = trace.position(p.focus)
         n_heads = len(trace.layers[0].heads)
 
-        title = label("Multiple heads: same sentence, different questions", THEME.heading)
-        title.to_edge(UP, buff=0.2)
-        tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9)
+        title = at_top(label("Multiple heads: same sentence, different questions",
+                             THEME.heading))
+        self.tokens = tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9)
         tokens.next_to(title, DOWN, buff=0.2)
         tokens[i].highlight(THEME.query)
         self.narrate(f"One attention layer, {n_heads} heads, all reading the same sentence "
@@ -113,7 +116,7 @@ class MultiHead(ExplainerScene):
         self.settle()
 
         grids = head_grids(trace, layer.head_readouts).next_to(tokens, DOWN, buff=0.2)
-        boxed = self.patterns(grids, trace, i)
+        self.boxed = boxed = self.patterns(grids, trace, i)
         self.moment("patterns")
         self.settle()
 
@@ -152,25 +155,29 @@ class MultiHead(ExplainerScene):
         """Under each pattern: what the head's ΔE for the focus word says, by its read-out."""
         p, e = self.params, trace.inputs[i]
         cards = VGroup()
+        lift = SAFE.top - 0.55 - grids.get_top()[1]  # the token row goes: grids move up
         for h, (head, readout) in enumerate(zip(trace.layers[0].heads, layer.head_readouts,
                                                 strict=True)):
             before, after = readout.read(e), readout.read(e + head.delta[i])
             shown = readout.shown_for(p.focus, after, p.top)  # an ambiguous word: its senses
             card = ReadoutCard(readout, before, after, shown, h)
-            card.next_to(grids[0][h], DOWN, buff=0.75).set_x(grids.grids[h].get_x())
+            card.next_to(grids[0][h], DOWN, buff=0.65).set_x(grids.grids[h].get_x())
+            card.shift(UP * lift)
             cards.add(card)
         for card in cards:  # tables on one line, whatever the headings' descenders
             card.shift(UP * (cards[0].table.get_top()[1] - card.table.get_top()[1]))
         top = min(card.heading.get_top()[1] for card in cards)
         for card in cards:  # headings on one baseline: every heading has a 'd' ascender
             card.heading.set_y(top - card.heading.height / 2)
-        intro = label(f"read-outs of {p.focus}'s E alone, and of E + \u0394E\u2095 "
-                      "(one head's proposal)", THEME.small, THEME.output)
+        intro = label(f"read-outs of {p.focus}'s E alone, and of E + \u0394E "
+                      "(that head's proposal)", THEME.small, THEME.output)
         intro.next_to(cards, UP, buff=0.2)
         self.narrate(f"Each head proposes its own \u0394E for '{p.focus}'. Read through the "
                      f"read-out that head was trained with: the topic, the adjectives "
                      f"describing the noun, and the word before it.")
-        self.play(FadeOut(grids[1]), FadeIn(intro), run_time=0.8)
+        self.play(FadeOut(grids[1]), FadeOut(self.tokens), grids[0].animate.shift(UP * lift),
+                  self.boxed.animate.shift(UP * lift), run_time=0.8)
+        self.play(FadeIn(intro), run_time=0.5)
         for card in cards:
             self.play(FadeIn(card, shift=DOWN * 0.15, lag_ratio=0.05), run_time=1.2)
         self.settle()
@@ -190,7 +197,7 @@ class MultiHead(ExplainerScene):
                              decimals=1, size=THEME.small, buff=0.07)]
         for h, head in enumerate(heads):
             cols.append(VectorColumn(head.delta[i].numpy(), THEME.output,
-                                     f"\u0394E{SUB[h]} (head {h + 1})", decimals=1,
+                                     f"\u0394E of head {h + 1}", decimals=1,
                                      size=THEME.small, buff=0.07))
         cols.append(VectorColumn(trace.states[1][i].numpy(), THEME.output, "E\u2032",
                                  decimals=1, size=THEME.small, buff=0.07))
@@ -211,6 +218,7 @@ class MultiHead(ExplainerScene):
         for mark, part in zip(marks, word_part, strict=True):
             mark.next_to(cols[0].left_bracket, LEFT, buff=0.15).set_y(part.get_y())
         equation = VGroup(row, marks).set_x(0)
+        equation.shift(RIGHT * max(0.0, SAFE.left + 0.02 - equation.get_left()[0]))
 
         readouts = VGroup(
             SenseReadout("E reads as", layer.senses.read(trace.inputs[i]), top=1),
@@ -237,8 +245,8 @@ class MultiHead(ExplainerScene):
         profiles: list[HeadProfile] = measure_heads(layer)
         jobs = [r.job for r in layer.head_readouts]
         header = [label("head", THEME.tiny, THEME.muted),
-                  label("its read-out in training", THEME.tiny, THEME.muted),
-                  label("topic right from E + \u0394E\u2095", THEME.tiny, THEME.muted),
+                  label("read-out in training", THEME.tiny, THEME.muted),
+                  label("topic right from E + \u0394E", THEME.tiny, THEME.muted),
                   label("noun \u2192 adjectives further back", THEME.tiny, THEME.muted),
                   label("word \u2192 previous word", THEME.tiny, THEME.muted)]
         columns = [[p.sense for p in profiles], [p.distant_adjectives for p in profiles],
@@ -247,7 +255,7 @@ class MultiHead(ExplainerScene):
         for h, job in enumerate(jobs):
             rows.append([label(f"head {h + 1}", THEME.small), label(job, THEME.small),
                          *[Percent(column[h]) for column in columns]])
-        table = Table(rows, pitch=0.55, col_gap=0.5,
+        table = Table(rows, pitch=0.55, col_gap=0.3,
                       align=["left", "left", "right", "right", "right"])
         heading = label("What each head does, measured on sentences it never saw", THEME.body)
         sub = label("further back: not the word just before the noun  \u00b7  previous word: "
@@ -264,8 +272,9 @@ class MultiHead(ExplainerScene):
         honest = VGroup(
             label("In this toy each head's \u0394E was given its own read-out in training: "
                   "the jobs were assigned.", THEME.small, THEME.query),
-            label("Real models assign no jobs; heads specialise (or not) by themselves, and "
-                  "only measuring tells.", THEME.small, THEME.muted),
+            label("Real models assign no jobs; heads specialise (or not) by themselves,",
+                  THEME.small, THEME.muted),
+            label("and only measuring tells.", THEME.small, THEME.muted),
             label(f"Head {far_head + 1} is not a pure adjective head: it also looks at the "
                   f"previous word ({fmt(100 * mixed, 0)}%).", THEME.tiny, THEME.muted))
         honest.arrange(DOWN, buff=0.12).next_to(block, DOWN, buff=0.45)
