@@ -1,9 +1,12 @@
-"""The command line: `python render.py list | words | render | lecture | figures`.
+"""The command line: `python render.py list | words | render | lecture | figures | sheet`.
 
     render.py render apple_in_context                 a scene, at low quality
     render.py render my_scenes.py:Intro talk.toml -q high -f webm
     render.py lecture                                 the default lecture, with chapters
+    render.py render softmax --burn-captions          captions drawn into the picture
     render.py figures attention_pattern --format png,svg,pdf
+    render.py sheet                                   every key moment, one PNG grid
+    render.py sheet values --handout                  a PDF, a page per key moment
 """
 
 from __future__ import annotations
@@ -49,11 +52,16 @@ def _run(args, tasks, reporter):
     from .pool import LocalPool
     from .runner import run_tasks
 
+    if args.cluster:
+        from .cluster import ClusterRunner
+
+        return run_tasks(tasks, ClusterRunner(args.cluster, args.verbose), args.force, reporter)
     return run_tasks(tasks, LocalPool(args.jobs), args.force, reporter)
 
 
-def _finish(args, outcomes, reporter, extra_rows=()) -> int:
-    """Summary table, output paths on stdout, and the exit code."""
+def _finish(args, outcomes, reporter, extra_rows=(), paths: bool = True) -> int:
+    """Summary table, output paths on stdout (unless `paths` is false: the command prints
+    its own), and the exit code."""
     rows = [(o.task.label, o.status, f"{o.seconds:.1f}s" if o.status == "rendered" else "-",
              _short(o.outputs[0] if o.outputs else o.task.outputs[0])) for o in outcomes]
     reporter.table(rows + list(extra_rows))
@@ -63,7 +71,7 @@ def _finish(args, outcomes, reporter, extra_rows=()) -> int:
             print(o.trace, file=sys.stderr)
         _error(f"{o.task.label}: {o.error}")
     for o in outcomes:
-        if o.status != "failed":
+        if o.status != "failed" and paths:
             for path in o.outputs:
                 print(path)
     return 1 if failed else 0
@@ -94,7 +102,8 @@ def cmd_render(args: argparse.Namespace) -> int:
     system.require_all(video=True)
     out_dir = output_folder(Path(args.out) if args.out else BUILD / args.quality)
     tasks = [VideoTask(target, args.quality, args.format, out_dir / f"{target.label}."
-                       f"{args.format}", args.transparent) for target in targets]
+                       f"{args.format}", args.transparent, burn_captions=args.burn_captions)
+             for target in targets]
     reporter = _reporter(args)
     return _finish(args, _run(args, tasks, reporter), reporter)
 
@@ -106,13 +115,14 @@ def cmd_lecture(args: argparse.Namespace) -> int:
     from .lecture import outputs as lecture_outputs
     from .worker import VideoTask
 
-    lecture = read_manifest(Path(args.manifest), quality=args.quality)
+    lecture = read_manifest(Path(args.manifest), quality=args.quality,
+                            burn_captions=args.burn_captions or None)
     system.require_all(video=True)
     out_dir = output_folder(Path(args.out) if args.out else BUILD / "lectures")
     clip_dir = output_folder((Path(args.out) if args.out else BUILD) / lecture.quality)
     unique = list(dict.fromkeys(ch.target for ch in lecture.chapters))
-    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4")
-             for target in unique]
+    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4",
+                       burn_captions=lecture.burn_captions) for target in unique]
     reporter = _reporter(args)
     outcomes = _run(args, tasks, reporter)
     if any(o.status == "failed" for o in outcomes):
@@ -166,11 +176,43 @@ def cmd_figures(args: argparse.Namespace) -> int:
     return _finish(args, _run(args, tasks, reporter), reporter)
 
 
+def cmd_sheet(args: argparse.Namespace) -> int:
+    from . import system
+    from .files import output_folder
+    from .handout import Handout
+    from .sheet import ContactSheet, Sheet
+
+    sheet = Sheet.read(args.inputs or [str(DEFAULT_MANIFEST)])
+    product = Handout() if args.handout else ContactSheet()
+    system.require_all(video=False)
+    product.require()
+    out_dir = output_folder(Path(args.out) if args.out else BUILD / "sheets")
+    tasks = sheet.tasks(output_folder(out_dir / "moments"))
+    reporter = _reporter(args)
+    outcomes = _run(args, tasks, reporter)
+    if any(o.status == "failed" for o in outcomes):
+        return _finish(args, outcomes, reporter, paths=False)
+    out, status = sheet.make(product, tasks, [o.key for o in outcomes], out_dir, args.force)
+    code = _finish(args, outcomes, reporter, [(out.name, status, "-", _short(out))],
+                   paths=False)
+    print(out)
+    return code
+
+
 def _jobs(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("--jobs must be at least 1")
     return value
+
+
+def _cluster(text: str) -> str:
+    from .cluster import cluster_address
+
+    try:
+        return cluster_address(text)
+    except UserError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class Parser(argparse.ArgumentParser):
@@ -190,11 +232,20 @@ def parser() -> argparse.ArgumentParser:
         cmd.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1,
                          help="scenes rendered at once, each in its own process "
                               "(default: number of cores)")
+        cmd.add_argument("--cluster", metavar="ADDRESS", type=_cluster,
+                         help="render on a Dask cluster instead: its scheduler "
+                              "(tcp://host:8786), or local:N for N worker processes here "
+                              "(--jobs is then unused)")
         cmd.add_argument("--force", action="store_true", help="render even if up to date")
         cmd.add_argument("--quiet", action="store_true", help="no progress bars or table")
         cmd.add_argument("--out", help="output folder")
         cmd.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                          help="show tracebacks")
+
+    def burning(cmd: argparse.ArgumentParser) -> None:
+        cmd.add_argument("--burn-captions", action="store_true",
+                         help="also draw the captions into the picture (for viewers "
+                              "watching with the sound off)")
 
     sub.add_parser("list", help="scene names with a one-line description").set_defaults(
         func=cmd_list)
@@ -208,6 +259,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--format", "-f", choices=list(FORMATS), default="mp4")
     r.add_argument("--transparent", action="store_true", help="transparent background "
                                                               "(mov or webm)")
+    burning(r)
     running(r)
     r.set_defaults(func=cmd_render)
 
@@ -216,6 +268,7 @@ def parser() -> argparse.ArgumentParser:
                      help="lecture manifest (default: assets/lectures/attention.toml)")
     lec.add_argument("--quality", "-q", choices=list(QUALITIES), default=None,
                      help="override the manifest's quality")
+    burning(lec)
     running(lec)
     lec.set_defaults(func=cmd_lecture)
 
@@ -226,6 +279,17 @@ def parser() -> argparse.ArgumentParser:
     f.add_argument("--transparent", action="store_true", help="no background")
     running(f)
     f.set_defaults(func=cmd_figures)
+
+    sh = sub.add_parser("sheet", help="every key moment on one sheet: a PNG grid to review, "
+                                      "or --handout, a PDF for students")
+    sh.add_argument("inputs", nargs="*", metavar="NAME|MANIFEST",
+                    help="scene names (or file.py, file.py:Class, spec.toml), or one lecture "
+                         "manifest (default: assets/lectures/attention.toml)")
+    sh.add_argument("--handout", action="store_true",
+                    help="a PDF instead: one key moment a page, its vector still and the "
+                         "captions spoken around it")
+    running(sh)
+    sh.set_defaults(func=cmd_sheet)
     return p
 
 

@@ -10,7 +10,7 @@ after the last wanted moment. `FigureTask` is that work as a task (tasks.py).
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -60,7 +60,7 @@ def _draw_vector(scene, surface, transparent: bool) -> None:
     """Draw the scene's current frame on a cairo vector surface (SVG or PDF)."""
     import cairo
     import numpy as np
-    from manim import VMobject
+    from manim import Mobject, VMobject
     from manim.utils.color import color_to_rgba
     from manim.utils.iterables import list_update
 
@@ -91,7 +91,8 @@ def _draw_vector(scene, surface, transparent: bool) -> None:
         for mob in mobjects:
             if isinstance(mob, VMobject):
                 camera.display_vectorized(mob, ctx)
-            else:
+            elif camera.type_or_raise(mob) is not Mobject:
+                # a bare Mobject (a ValueTracker) draws nothing, here as in Manim's pixels
                 raise RenderFailed(f"{type(mob).__name__} is not a vector drawing; "
                                    "use VMobjects in scenes meant for SVG/PDF figures")
     finally:
@@ -135,9 +136,13 @@ def figure_renderer_class():
 
 
 def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png",),
-                   moments: Iterable[str] | None = None, transparent: bool = False
-                   ) -> list[Path]:
-    """Write one still per key moment (or per named moment) into `out_dir`."""
+                   moments: Iterable[str] | None = None, transparent: bool = False,
+                   finished: Callable[[Any], list[Path]] | None = None) -> list[Path]:
+    """Write one still per key moment (or per named moment) into `out_dir`.
+
+    The run stops after the last wanted moment, unless `finished` is given: then the scene
+    plays to its end and `finished(scene)` writes what only a whole run knows (the
+    captions, when each moment came: `moments.MomentsTask`) and returns those files."""
     from manim import tempconfig
 
     formats = list(formats)
@@ -155,7 +160,7 @@ def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png
             if name in remaining:
                 written.extend(_capture(scene, name, out_dir, formats, transparent))
                 remaining.discard(name)
-                if not remaining:
+                if not remaining and finished is None:
                     raise _Done
 
         probe = type(cls.__name__, (cls,), {"moment_hooks": (*cls.moment_hooks, hook)})
@@ -167,4 +172,6 @@ def render_figures(target: Target, out_dir: Path, formats: Iterable[str] = ("png
             pass
         if remaining:
             raise RenderFailed(f"never reached moment(s) {', '.join(remaining)}")
+        if finished is not None:
+            written.extend(finished(scene))
     return written

@@ -16,6 +16,9 @@ TARGET: a scene name, file.py:Class or spec.toml) or a title card:
     subtitle = "queries, keys, softmax"
     seconds = 4
 
+`burn_captions = true` draws every chapter's captions into its picture (as
+`render.py lecture --burn-captions` does).
+
 Output, beside each other under build/lectures/: NAME.mp4 (chapter markers that
 `ffprobe -show_chapters` lists), NAME.srt (all captions, shifted), and
 NAME.chapters.txt ("0:00 Recap on embeddings", one line per chapter).
@@ -38,7 +41,7 @@ from .specs import TomlDoc, read_params
 from .targets import Target, TitleCard
 
 CHAPTER_KEYS = {"title", "scene", "card", "subtitle", "seconds"}
-TOP_KEYS = {"title", "quality", "chapter"}
+TOP_KEYS = {"title", "quality", "burn_captions", "chapter"}
 
 
 @dataclass(frozen=True)
@@ -53,13 +56,17 @@ class Lecture:
     title: str
     quality: str
     chapters: tuple[Chapter, ...]
+    burn_captions: bool = False
 
     @property
     def name(self) -> str:
         return self.path.stem
 
 
-def read_manifest(path: Path, quality: str | None = None) -> Lecture:
+def read_manifest(path: Path, quality: str | None = None,
+                  burn_captions: bool | None = None) -> Lecture:
+    """The lecture `path` describes; `quality` and `burn_captions` (the command line's)
+    override the manifest's."""
     doc = TomlDoc(path)
     data = doc.data
     for key in data:
@@ -73,6 +80,11 @@ def read_manifest(path: Path, quality: str | None = None) -> Lecture:
     if chosen not in QUALITIES:
         raise doc.error(doc.line("quality"), f"quality: expected one of "
                                              f"{', '.join(QUALITIES)}, got {chosen!r}")
+    burn = data.get("burn_captions", False)
+    if not isinstance(burn, bool):
+        raise doc.error(doc.line("burn_captions"), f"burn_captions: expected true/false, "
+                                                   f"got {burn!r}")
+    burn = burn if burn_captions is None else burn_captions
     entries = data.get("chapter")
     headers = doc.tables("chapter")
     if not isinstance(entries, list) or not entries:
@@ -83,7 +95,7 @@ def read_manifest(path: Path, quality: str | None = None) -> Lecture:
         start = headers[i] if i < len(headers) else 1
         end = headers[i + 1] - 1 if i + 1 < len(headers) else None
         chapters.append(_chapter(doc, entry, start, end))
-    return Lecture(path.resolve(), title, chosen, tuple(chapters))
+    return Lecture(path.resolve(), title, chosen, tuple(chapters), burn)
 
 
 def _chapter(doc: TomlDoc, entry: dict, start: int, end: int | None) -> Chapter:

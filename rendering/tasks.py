@@ -12,10 +12,11 @@ worker process or another machine can run them.
 
 from __future__ import annotations
 
+import dataclasses
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .targets import Target
 
@@ -44,3 +45,25 @@ class Task(ABC):
     def run(self, progress: Progress, slot: int) -> list[Path]:
         """Render in this process and put the outputs in place atomically; the paths
         written. `slot` tells concurrent workers' caches apart (0..jobs-1)."""
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """Every file `run` puts in place or takes away: the outputs first, then any
+        companion (a video's captions). A cluster sends back each one's bytes, or its
+        absence, and the client commits them all together."""
+        return self.outputs
+
+    def moved(self, folder: Path) -> Self:
+        """The same work, writing into `folder` instead (a cluster worker's temporary
+        folder); `files` of the copy and of the original correspond one to one.
+
+        The Path fields moved are the destinations: those that are one of the task's
+        `files` or hold them (a folder of stills). Other paths (a voice model, the
+        target's files) are inputs and stay."""
+        def destination(value: object) -> bool:
+            return isinstance(value, Path) and any(
+                f == value or value in f.parents for f in self.files)
+
+        return dataclasses.replace(self, **{
+            f.name: folder / getattr(self, f.name).name for f in dataclasses.fields(self)
+            if destination(getattr(self, f.name))})

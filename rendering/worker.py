@@ -35,6 +35,7 @@ class VideoTask(Task):
     fmt: str  # mp4 | webm | gif | mov
     out: Path  # final artifact path
     transparent: bool = False
+    burn_captions: bool = False  # draw the captions into the picture too
 
     @property
     def label(self) -> str:
@@ -48,8 +49,16 @@ class VideoTask(Task):
     def captions(self) -> Path:
         return self.out.with_suffix(".srt")
 
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The video, and its captions (a render that makes none takes the old ones away)."""
+        return (self.out, self.captions)
+
     def options(self) -> dict[str, Any]:
-        return {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
+        options = {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
+        if self.burn_captions:  # only when on: a clip without them keeps its key
+            options["burn_captions"] = True
+        return options
 
     def run(self, progress: Progress, slot: int) -> list[Path]:
         return [render(self, progress, slot)]
@@ -86,6 +95,8 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
     try:
         with tempconfig(manim_config(job, media, CACHE / f"slot-{slot}")):
             cls = job.target.scene_class()
+            if job.burn_captions:
+                cls = _with_burned_captions(cls)
             if progress is not None:
                 cls = _with_progress(cls, progress)
             scene = cls()
@@ -107,6 +118,17 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
         return job.out
     finally:
         shutil.rmtree(media, ignore_errors=True)
+
+
+def _with_burned_captions(cls):
+    """The variant of `cls` that draws its captions into the picture; only the kit's
+    scenes can, since they know each caption as it starts (`narrate`)."""
+    variant = getattr(cls, "with_burned_captions", None)
+    if variant is None:
+        raise UserError(f"cannot burn in captions: {cls.__name__} is not an ExplainerScene "
+                        "(scenes.kit), whose narrate() captions can be drawn; render it "
+                        "without --burn-captions")
+    return variant()
 
 
 def _with_progress(cls, progress: Progress):

@@ -37,6 +37,8 @@ from attention_core.training.evaluate import alignment_accuracy
 from attention_core.training.translation import generate_pairs
 from scenes.kit import (
     PANEL,
+    SAFE,
+    STAGE,
     THEME,
     AttentionGrid,
     ExplainerScene,
@@ -44,6 +46,7 @@ from scenes.kit import (
     ReadingsTable,
     Region,
     TokenRow,
+    at_top,
     fit_width,
     fmt,
     label,
@@ -76,7 +79,7 @@ class AlignmentLines(VGroup):
     word whose opacity and width follow the attention weight (the pattern, drawn as links)."""
 
     def __init__(self, english: Sequence[str], french: Sequence[str], weights: np.ndarray,
-                 width: float = 6.2, height: float = 2.1):
+                 width: float = 6.2, height: float = 1.6):
         super().__init__()
         self.weights = np.asarray(weights, dtype=float)
         self.english = TokenRow(english, size=THEME.small, max_width=width)
@@ -108,6 +111,7 @@ class PairOnScreen:
     grid: AttentionGrid
     diagram: AlignmentLines
     room: Region  # the part of the panel clear of the grid: the links and notes go there
+    note: VGroup  # how to read the links, under them until a read-out takes its place
     parts: VGroup = field(default_factory=VGroup)
 
 
@@ -121,7 +125,8 @@ class CrossAttention(ExplainerScene):
         p = self.params
         model = load_cross()
         first, second = (model.run(en, fr) for en, fr in p.pairs)
-        title = label("Cross-attention", THEME.heading).to_edge(UP, buff=0.2)
+        title = at_top(label("Cross-attention", THEME.heading))
+        self.top = title.get_bottom()[1] - 0.15  # where the pictures under the title begin
         self.play(FadeIn(title))
 
         flows = self.self_versus_cross(first, below=title)
@@ -156,7 +161,7 @@ class CrossAttention(ExplainerScene):
         left = flow("self-attention", en, None, "Q, K, V all from one sentence")
         right = flow("cross-attention", en, fr,
                      "Q from the French; K, V from the English; no mask")
-        VGroup(left, right).arrange(buff=1.0, aligned_edge=UP).next_to(below, DOWN, buff=0.5)
+        VGroup(left, right).arrange(buff=1.0, aligned_edge=UP).next_to(below, DOWN, buff=0.25)
         self.narrate("So far every head was self-attention: queries, keys and values all "
                      "come from the same sentence.")
         self.play(FadeIn(left, lag_ratio=0.05), run_time=2)
@@ -172,23 +177,32 @@ class CrossAttention(ExplainerScene):
         en, fr = trace.source_tokens, trace.target_tokens
         cell = min(CELL, GRID_CELLS_ROOM / len(en))
         grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
-        grid.shift([GRID_CELLS_LEFT - grid.cells.get_left()[0], -0.4 - grid.cells.get_y(), 0])
+        # as tall as the stage allows: its top under the title, its labels inside SAFE
+        grid.shift([max(GRID_CELLS_LEFT - grid.cells.get_left()[0], SAFE.left - grid.get_left()[0]),
+                    self.top - grid.get_top()[1], 0])
         sums = grid.row_sums()
         tag = VGroup(label("rows: French (queries)", THEME.small, THEME.query),
                      label("columns: English (keys, values)", THEME.small,
                            THEME.key)).arrange(DOWN, buff=0.08)
-        tag.next_to(grid.cells, DOWN, buff=0.25).set_x(grid.cells.get_x())
-        room = Region(max(PANEL.left, sums.get_right()[0] + 0.4), PANEL.right, PANEL.bottom,
-                      PANEL.top)
+        grid.caption(tag, buff=0.15)
+        room = Region(max(PANEL.left, sums.get_right()[0] + 0.4), PANEL.right, STAGE.bottom,
+                      self.top)
+        if tag.get_bottom()[1] < STAGE.bottom:  # a tall grid: the key to it goes beside it
+            tag.move_to([room.x, STAGE.bottom + 0.05 + tag.height / 2, 0])
         diagram = AlignmentLines(en, fr, trace.weights.numpy(), width=room.width)
-        diagram.move_to([room.x, 1.0, 0])
+        diagram.move_to([room.x, room.top - diagram.height / 2, 0])
+        note = VGroup(label("the same weights as links: each French word", THEME.small,
+                            THEME.muted),
+                      label("to each English word, as strong as its weight", THEME.small,
+                            THEME.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        fit_width(note, room.width).next_to(diagram, DOWN, buff=0.35).set_x(room.x)
         self.play(FadeOut(leaving), run_time=0.8)
         self.play(FadeIn(grid, lag_ratio=0.02), FadeIn(tag), run_time=2)
         self.play(FadeIn(sums, lag_ratio=0.1), Create(diagram.links),
-                  FadeIn(diagram.english), FadeIn(diagram.french), run_time=2)
+                  FadeIn(diagram.english), FadeIn(diagram.french), FadeIn(note), run_time=2)
         self.remove(*diagram.submobjects)
         self.add(diagram)  # one piece again, so a test can read the drawn links
-        return PairOnScreen(grid, diagram, room, VGroup(grid, tag, sums, diagram))
+        return PairOnScreen(grid, diagram, room, note, VGroup(grid, tag, sums, diagram))
 
     def mark_crossings(self, trace: CrossTrace, crossings: tuple[tuple[str, str], ...],
                        pair: PairOnScreen, caption: str) -> None:
@@ -221,14 +235,14 @@ class CrossAttention(ExplainerScene):
                       label("read against every English embedding:", THEME.small,
                             THEME.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         panel = VGroup(head, table).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.45)
+        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.3)
         panel.set_x(pair.room.x)
         box = SurroundingRectangle(pair.diagram.french[i], color=THEME.output, buff=0.05)
         word = reading.best
         self.narrate(f"What {p.focus} receives is its \u0394E, the weighted sum of the values. "
                      f"Read against every English embedding, it names \u201c{word}\u201d: "
                      f"{fmt(reading.of(word), 3)}.")
-        self.play(Create(box), FadeIn(panel, lag_ratio=0.1), run_time=1.5)
+        self.play(FadeOut(pair.note), Create(box), FadeIn(panel, lag_ratio=0.1), run_time=1.5)
         pair.parts.add(panel, box)
 
     # ---- 4. a pair it never saw ------------------------------------------------------------------
@@ -248,9 +262,9 @@ class CrossAttention(ExplainerScene):
                              "of French", THEME.small),
                        label("words attend most to their source word", THEME.small))
         score.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        fit_width(score, pair.room.width).next_to(pair.diagram, DOWN, buff=0.5)
+        fit_width(score, pair.room.width).next_to(pair.diagram, DOWN, buff=0.4)
         score.set_x(pair.room.x)
-        self.play(FadeIn(score))
+        self.play(FadeOut(pair.note), FadeIn(score))
         self.moment("second_pair")
         self.narrate(f"Across all {n_pairs} held-out pairs, {fmt(100 * accuracy, 0)}% of "
                      "French words put their largest weight on the English word they translate.")
@@ -261,23 +275,24 @@ class CrossAttention(ExplainerScene):
     # ---- 5. the viewers' questions ---------------------------------------------------------------
     def answers(self, leaving: Mobject) -> None:
         qa = VGroup(
-            label("\u201cHow are K, Q, V used on the decoder side?\u201d", THEME.body),
+            label("\u201cHow are K, Q, V used on the decoder side?\u201d", THEME.heading),
             label("The decoder\u2019s words (the translation so far) make the queries;",
-                  THEME.small, THEME.query),
+                  THEME.body, THEME.query),
             label("the encoder\u2019s output (the source sentence) makes the keys and values.",
-                  THEME.small, THEME.key),
-            label("\u201cIs this self-attention or just attention?\u201d", THEME.body),
-            label("Self-attention: Q, K, V from one sequence.", THEME.small),
-            label("Cross-attention: Q from one sequence, K and V from another.", THEME.small),
-            label("A real decoder has both: masked self-attention over the French so far, "
-                  "then cross-attention", THEME.tiny, THEME.muted),
-            label("to the English. This toy is a single cross-attention head on word "
-                  "embeddings.", THEME.tiny, THEME.muted))
-        qa.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
-        qa[3].shift(DOWN * 0.3)
-        qa[4:].shift(DOWN * 0.3)
-        qa[6:].shift(DOWN * 0.3)
-        qa.move_to([0, -0.3, 0])
+                  THEME.body, THEME.key),
+            label("\u201cIs this self-attention or just attention?\u201d", THEME.heading),
+            label("Self-attention: Q, K, V from one sequence.", THEME.body),
+            label("Cross-attention: Q from one sequence, K and V from another.", THEME.body),
+            label("A real decoder has both: masked self-attention over the French so far,",
+                  THEME.small, THEME.muted),
+            label("then cross-attention to the English. This toy is a single cross-attention "
+                  "head on word embeddings.", THEME.small, THEME.muted))
+        qa.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
+        qa[3].shift(DOWN * 0.35)
+        qa[4:].shift(DOWN * 0.35)
+        qa[6:].shift(DOWN * 0.35)
+        # the two answers are the whole picture now: as wide as SAFE, centred in the stage
+        fit_width(qa, SAFE.width).move_to([0, (self.top + STAGE.bottom) / 2, 0])
         self.narrate("So, on the decoder side: the words being written make the queries, the "
                      "source sentence makes the keys and values.")
         self.play(FadeOut(leaving), run_time=0.8)

@@ -19,10 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 from manim import (
+    DL,
     DOWN,
+    DR,
     LEFT,
-    UP,
+    RIGHT,
+    UL,
+    UR,
     Arrow,
+    BackgroundRectangle,
     Create,
     FadeIn,
     GrowArrow,
@@ -36,18 +41,28 @@ from attention_core.plane import SensePlane
 from attention_core.training.evaluate import stack_accuracy
 from attention_core.transformer import PositionalModel, StackTrace, load_deep_stack
 from scenes.kit import (
-    LEFT_SIDE,
-    PANEL,
+    SAFE,
+    STAGE,
     THEME,
     EmbeddingPlane,
     ExplainerScene,
     Percent,
     ReadingRow,
     ReadingsTable,
+    Region,
     TokenRow,
+    at_top,
+    compass,
     fit_width,
     label,
+    overlaps,
+    segment_markers,
 )
+
+# The plane is the picture: the stage's full height under the title and the line over
+# the plane, and all the width the table beside it leaves (its numbers at >= 20 px).
+PLANE_HEIGHT = 5.05
+PLANE_WIDTH = 6.6
 
 
 @dataclass(frozen=True)
@@ -87,10 +102,12 @@ class GoingDeeper(ExplainerScene):
         n_blocks = len(stack.layers)
 
         self.plane, backdrop, marks = self.draw_plane(stack, stack.plane(*p.senses), trace, i)
-        title = label("Going deeper: block after block", THEME.heading)
-        title.to_edge(UP, buff=0.2)
-        tokens = TokenRow(trace.tokens, size=THEME.small, max_width=PANEL.width)
-        tokens.next_to(title, DOWN, buff=0.35).set_x(PANEL.x)
+        title = at_top(label("Going deeper: block after block", THEME.heading))
+        # the panel: everything right of the plane, under the title
+        panel = Region(self.plane.get_right()[0] + 0.35, SAFE.right, STAGE.bottom,
+                       title.get_bottom()[1] - 0.12)
+        tokens = sentence_rows(trace.tokens, panel.width)
+        tokens.move_to([panel.x, panel.top - tokens.height / 2, 0])
         tokens[i].highlight(THEME.query)
         rule = VGroup(label(f"each block:  x \u2190 x + attention(x),  "
                             f"{len(stack.layers[0].heads)} heads", THEME.small),
@@ -98,17 +115,19 @@ class GoingDeeper(ExplainerScene):
                             THEME.tiny, THEME.muted),
                       label("after the attention in every block",
                             THEME.tiny, THEME.muted)).arrange(DOWN, buff=0.1)
-        fit_width(rule, PANEL.width).next_to(tokens, DOWN, buff=0.3).set_x(PANEL.x)
+        panel.fit(rule).next_to(tokens, DOWN, buff=0.25).set_x(panel.x)
         self.table = sense_table(stack, trace, i, p)
-        fit_width(self.table, PANEL.width).next_to(rule, DOWN, buff=0.4).set_x(PANEL.x)
+        panel.fit(self.table).next_to(rule, DOWN, buff=0.3).set_x(panel.x)
         n_main = len(self.table.read) - 1  # the focus word's senses; the second word is late
         late = VGroup(*self.table.reading_rows[n_main:], self.table.extra_rows)
-        late.shift(DOWN * 0.2)  # the second word and the accuracy row come last, set apart
+        late.shift(DOWN * 0.15)  # the second word and the accuracy row come last, set apart
         columns = state_columns(self.table.reading_rows[:n_main])
+        # over the plane, whose dots it is about: all of them move in every block
         parallel = VGroup(*[label(line, THEME.small, THEME.output) for line in (
-            f"Each block updates all {len(trace.tokens)} positions", "at once: depth repeats, "
-            "not time.", "Not a recurrent network.")]).arrange(DOWN, buff=0.1)
-        fit_width(parallel, PANEL.width).to_edge(DOWN, buff=0.45).set_x(PANEL.x)
+            f"Each block updates all {len(trace.tokens)} positions at once:",
+            "not a recurrent network: depth, not time.")]).arrange(DOWN, buff=0.1)
+        fit_width(parallel, self.plane.width)
+        parallel.move_to([self.plane.get_x(), (self.plane.get_top()[1] + panel.top) / 2, 0])
 
         self.narrate(f"A stack of {n_blocks} attention blocks. \u201c{p.sentence}\u201d goes in; "
                      f"'{p.focus}' starts as its embedding E, undecided between its senses.",
@@ -143,8 +162,8 @@ class GoingDeeper(ExplainerScene):
         note = VGroup(*[label(line, THEME.tiny, THEME.muted) for line in (
             f"{p.second_focus}: in \u201c{p.second}\u201d", "accuracy: apple and mole read "
             "right", "in unseen sentences")])
-        fit_width(note.arrange(DOWN, aligned_edge=LEFT, buff=0.06), PANEL.width)
-        note.next_to(self.table, DOWN, buff=0.2).align_to(self.table, LEFT)
+        note.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
+        panel.fit(note).next_to(self.table, DOWN, buff=0.2).align_to(self.table, LEFT)
         self.play(FadeIn(late, lag_ratio=0.1), FadeIn(note), run_time=1.5)
         self.moment("accuracy")
         self.settle(minimum=2)
@@ -158,9 +177,10 @@ class GoingDeeper(ExplainerScene):
         xy = [view.coords(s).numpy() for s in trace.states]  # per state, (n, 2)
         sense_xy = np.stack([view.coords(pad(stack, stack.toy.embed(s))).numpy()
                              for s in p.senses])
-        plane = EmbeddingPlane.fit(np.vstack(xy + [sense_xy * 0.5]), LEFT_SIDE.width, 5.6,
-                                   margin=0.6)
-        plane.set_x(LEFT_SIDE.x).to_edge(DOWN, buff=0.45)
+        # the hero: as tall as the stage allows under the title and the line over it
+        plane = EmbeddingPlane.fit(np.vstack(xy + [sense_xy * 0.5]), PLANE_WIDTH,
+                                   PLANE_HEIGHT, margin=0.4)
+        plane.move_to([SAFE.left + plane.width / 2, STAGE.bottom + plane.height / 2, 0])
         rays = VGroup(*[plane.sense_ray(d, s, THEME.sense(s))
                         for d, s in zip(sense_xy, p.senses, strict=True)])
         for ray in rays:  # arrow tags keep off the rays
@@ -174,11 +194,13 @@ class GoingDeeper(ExplainerScene):
                 [plane.p(point) for point in state],
                 VGroup(*[plane.dot(state[k], color, radius=0.045) for k in others]), arrow,
                 plane.tip_label(arrow, "E" if b == 0 else f"block {b}", color, size=THEME.tiny)))
-        legend = VGroup(label(f"arrows: {p.focus} (E, then after each block)", THEME.tiny,
-                              THEME.output),
+        clear_of_arrows(plane, rays, marks)
+        legend = VGroup(label(f"arrows: {p.focus}", THEME.tiny, THEME.output),
                         label("dots: the other words", THEME.tiny, THEME.muted))
-        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.06)
-        legend.next_to(plane.reference, UP, buff=0.15).align_to(plane.reference, LEFT)
+        legend.arrange(DOWN, aligned_edge=LEFT, buff=0.08)
+        free_corner(legend, plane, drawn_on(marks, rays))
+        legend.add_to_back(BackgroundRectangle(legend, color=THEME.background,
+                                               fill_opacity=0.9, buff=0.08))
         return plane, VGroup(rays, legend), marks
 
     def run_block(self, b: int, old: StateMarks, new: StateMarks, tokens: TokenRow, i: int,
@@ -214,6 +236,62 @@ class GoingDeeper(ExplainerScene):
             self.settle()
 
 
+def sentence_rows(words: list[str], width: float) -> TokenRow:
+    """The sentence as tokens at the smallest legible size, in as many rows as `width`
+    needs (a row squeezed to fit would shrink its words below 20 px)."""
+    tokens = TokenRow(words, size=THEME.tiny, max_width=float("inf"))
+    rows = [VGroup()]
+    for token in tokens:
+        if len(rows[-1]) and VGroup(*rows[-1], token.copy()).arrange(RIGHT, buff=0.15
+                                                                     ).width > width:
+            rows.append(VGroup())
+        rows[-1].add(token)
+    VGroup(*[row.arrange(RIGHT, buff=0.15) for row in rows]).arrange(DOWN, buff=0.12)
+    return tokens
+
+
+def paths(marks: list[StateMarks]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Every line the states draw: the focus word's arrows and every word's trail."""
+    lines = [(m.arrow.get_start(), m.arrow.get_end()) for m in marks]
+    return lines + [(a, b) for old, new in zip(marks, marks[1:], strict=False)
+                    for a, b in zip(old.points, new.points, strict=True)]
+
+
+def clear_of_arrows(plane: EmbeddingPlane, rays: VGroup, marks: list[StateMarks]) -> None:
+    """A sense's name sits beyond its ray's end, where an arrow that reads as that sense
+    points too: such a name moves to a free spot beside the end, clear of every arrow,
+    trail and dot (the ray is drawn before the arrows, so it could not know)."""
+    for a, b in paths(marks):
+        plane.labels.avoid_line(a, b)
+    plane.labels.avoid(*[d for m in marks for d in m.dots])
+    lines = [seg for a, b in paths(marks) for seg in segment_markers(a, b)]
+    for ray, tag in rays:
+        if any(overlaps(tag, m) for m in lines):
+            plane.labels.forget(tag)
+            plane.labels.place(tag, ray.get_end(), preferred=compass(
+                ray.get_end() - ray.get_start()))
+
+
+def drawn_on(marks: list[StateMarks], rays: VGroup) -> list[Mobject]:
+    """What a legend inside the plane must keep clear of: every state's dots, arrow and
+    tag, the trails between states, and the sense rays with their names."""
+    lines = paths(marks) + [(ray[0].get_start(), ray[0].get_end()) for ray in rays]
+    return ([*[d for m in marks for d in m.dots], *[m.tag for m in marks],
+             *[ray[1] for ray in rays]]
+            + [seg for a, b in lines for seg in segment_markers(a, b)])
+
+
+def free_corner(legend: Mobject, plane: EmbeddingPlane, drawn: list[Mobject]) -> Mobject:
+    """Put `legend` in the corner of the plane where it covers least of what is drawn
+    (the first free one: which corner is empty depends on the sentence and senses)."""
+    def covered(corner: np.ndarray) -> int:
+        legend.move_to(plane.reference.get_corner(corner) - corner * 0.15, aligned_edge=corner)
+        return sum(overlaps(legend, m) for m in drawn)
+
+    covered(min((DR, DL, UR, UL), key=covered))
+    return legend
+
+
 def pad(stack: PositionalModel, vector: torch.Tensor) -> torch.Tensor:
     """A word-only vector (d_token numbers) padded with zeros on the position part."""
     return torch.cat([vector, vector.new_zeros(stack.d_model - stack.d_token)])
@@ -233,10 +311,11 @@ def sense_table(stack: PositionalModel, trace: StackTrace, i: int, p: DeeperPara
                            THEME.sense(p.second_sense)))
     states = [("E", THEME.embedding)]
     states += [(f"block {b}", THEME.output) for b in range(1, len(trace.states))]
-    accuracy = [label("accuracy, held-out", THEME.small, THEME.muted)]
+    # the widest name, set at the size of the headings: the table fits beside the plane
+    accuracy = [label("accuracy, held-out", THEME.tiny, THEME.muted)]
     accuracy += [Percent(a, THEME.small, THEME.muted) for a in stack_accuracy(stack)]
-    return ReadingsTable(rows, states, corner="reads as", extra=[accuracy], pitch=0.46,
-                         col_gap=0.3)
+    return ReadingsTable(rows, states, corner="reads as", extra=[accuracy], pitch=0.44,
+                         col_gap=0.24)
 
 
 def state_columns(rows: VGroup) -> list[VGroup]:

@@ -23,9 +23,9 @@ from manim import (
     DashedLine,
     FadeIn,
     FadeOut,
+    FadeTransform,
     GrowArrow,
     Line,
-    ReplacementTransform,
     Transform,
     VGroup,
 )
@@ -36,7 +36,7 @@ from attention_core.model import ToyModel
 from scenes.kit import (
     LEFT_SIDE,
     PANEL,
-    SAFE,
+    STAGE,
     THEME,
     EmbeddingPlane,
     ExplainerScene,
@@ -44,6 +44,7 @@ from scenes.kit import (
     MovingGrid,
     Number,
     Table,
+    at_top,
     compass,
     fit_width,
     formula,
@@ -52,6 +53,8 @@ from scenes.kit import (
 )
 
 CONTEXT_WORDS = ("pie", "new", "orange", "phone")
+# LaTeX with sub- and superscripts (Bᵀ W_Q) at a size whose scripts draw >= 20 px
+FORMULA = 32
 FUNCTION_WORDS = ("the", "a")
 
 
@@ -62,25 +65,25 @@ class LinearMaps(ExplainerScene):
 
     def construct(self) -> None:
         model = load_model()
-        title = formula(r"W_Q", ",", r"W_K", ",", r"W_V",
-                        r"\text{ are linear maps}").to_edge(UP, buff=0.25)
-        self.plane = plane = EmbeddingPlane((-4, 4), (-4, 4), width=LEFT_SIDE.width)
-        plane.move_to([LEFT_SIDE.left, SAFE.bottom, 0], aligned_edge=DOWN + LEFT)
+        title = at_top(formula(r"W_Q", ",", r"W_K", ",", r"W_V", r"\text{ are linear maps}"))
+        # the hero: the whole left side, from the caption band up to under the title
+        self.plane = plane = EmbeddingPlane((-4.5, 4.5), (-4, 4), width=LEFT_SIDE.width)
+        plane.move_to([LEFT_SIDE.left, STAGE.bottom, 0], aligned_edge=DOWN + LEFT)
         grid = MovingGrid(plane, extent=2, step=0.5)
-        fixed_tag = label("fixed reference axes: never move", THEME.tiny, THEME.muted)
-        fixed_tag.next_to(plane.reference, UP, buff=0.08).align_to(plane, LEFT)
 
         self.narrate("A learned matrix like W_Q, W_K or W_V is a linear map. In two dimensions "
                      "we can watch one act: the faint grid and its axes stay fixed for reference.")
-        self.play(FadeIn(title), Create(plane.reference), FadeIn(fixed_tag), run_time=1.5)
+        self.play(FadeIn(title), Create(plane.reference), run_time=1.5)
         self.play(Create(grid), run_time=1.5)
         basis = basis_arrows(plane, np.eye(2))
         self.play(*[GrowArrow(a) for a in basis[0]], FadeIn(basis[1]))
-        legend = make_legend().move_to([PANEL.x, -2.2, 0])
+        # alone beside the plane at first; it steps down when the maps' panels come
+        legend = make_legend().move_to([PANEL.x, 0.3, 0])
         self.play(FadeIn(legend))
         self.moment("fixed_axes")
         self.settle()
 
+        self.play(legend.animate.move_to([PANEL.x, STAGE.bottom + 0.1, 0], aligned_edge=DOWN))
         panel = None
         for example in EXAMPLES:
             panel = self.show_example(example, grid, basis, panel)
@@ -96,7 +99,7 @@ class LinearMaps(ExplainerScene):
         self.play(FadeOut(panel), FadeIn(why))
         self.settle()
 
-        self.play(FadeOut(VGroup(why, grid, legend, fixed_tag, title, basis, plane.reference)),
+        self.play(FadeOut(VGroup(why, grid, legend, title, basis, plane.reference)),
                   run_time=1)
         heading, gone = self.restricted_query(model)
         self.true_queries_and_keys(model, heading, gone)
@@ -116,7 +119,7 @@ class LinearMaps(ExplainerScene):
             self.play(FadeIn(panel))
         else:
             self.narrate(f"A {name}: {note}. The axes behind it stay put.")
-            self.play(ReplacementTransform(previous, panel))
+            self.play(FadeTransform(previous, panel))
         self.play(grid.moved_to(matrix), Transform(basis, basis_arrows(grid.plane, matrix)),
                   run_time=2.5)
         self.moment(name)
@@ -132,17 +135,19 @@ class LinearMaps(ExplainerScene):
         maps = restricted_head(model)
         apple_xy = model.plane("fruit", "tech").coords(model.embed("apple")).numpy()
         d, d_k = model.head.w_q.shape  # (d_model, d_k)
-        # the restriction squeezes the plane a lot: a closer view of it
-        self.fruit_tech = plane = EmbeddingPlane((-2, 2), (-2, 2), width=5.6)
-        plane.to_edge(DOWN, buff=0.5).set_x(LEFT_SIDE.x)
-        head_grid = MovingGrid(plane, extent=1.5, step=0.5)
-        heading = label("The toy head's own query map, restricted to the fruit/tech plane",
-                        THEME.body).to_edge(UP, buff=0.3)
+        heading = at_top(label("The toy head's own query map, restricted to the fruit/tech "
+                               "plane", THEME.body))
         axes_tag = label("fruit/tech plane coordinates (basis B)", THEME.small, THEME.muted)
+        # the restriction squeezes the plane a lot: a closer view of it, as tall as the
+        # stage allows under the heading and the axes' name
+        side = heading.get_bottom()[1] - 0.2 - axes_tag.height - 0.1 - STAGE.bottom
+        self.fruit_tech = plane = EmbeddingPlane((-2, 2), (-2, 2), width=side)
+        plane.move_to([LEFT_SIDE.x, STAGE.bottom + side / 2, 0])
+        head_grid = MovingGrid(plane, extent=1.5, step=0.5)
         axes_tag.next_to(plane.reference, UP, buff=0.1).align_to(plane, LEFT)
-        m_q = VGroup(formula(r"B^\top", r"W_Q", "=", size=THEME.body),
+        m_q = VGroup(formula(r"B^\top", r"W_Q", "=", size=FORMULA),
                      MatrixBox(maps.query.numpy(), THEME.query)).arrange(RIGHT)
-        m_k = VGroup(formula(r"B^\top", r"W_K", "=", size=THEME.body),
+        m_k = VGroup(formula(r"B^\top", r"W_K", "=", size=FORMULA),
                      MatrixBox(maps.key.numpy(), THEME.key)).arrange(RIGHT)
         explain = VGroup(label(f"B: the plane's two basis vectors ({d}\u00d72)", THEME.tiny,
                                THEME.muted),
@@ -174,11 +179,11 @@ class LinearMaps(ExplainerScene):
         rq_tag.shift(DOWN * 0.6 + RIGHT * 0.15)
         rq_tag = VGroup(rq_tag, Line(self.rq_arrow.get_end(), rq_tag.get_bottom(),
                                      stroke_width=1, color=THEME.query, buff=0.08))
-        after_tag = label("the head's query space (q\u2081, q\u2082)", THEME.small,
+        after_tag = label("the head's query space (q1, q2)", THEME.small,
                           THEME.muted).move_to(axes_tag, aligned_edge=LEFT)
         self.play(head_grid.moved_to(maps.query.numpy()),
                   self.e_arrow.animate.set_opacity(0.3), e_tag.animate.set_opacity(0.3),
-                  ReplacementTransform(axes_tag, after_tag), run_time=3)
+                  FadeTransform(axes_tag, after_tag), run_time=3)
         self.play(GrowArrow(self.rq_arrow), FadeIn(rq_tag))
         self.moment("restricted")
         self.settle()
@@ -196,13 +201,13 @@ class LinearMaps(ExplainerScene):
                      "numbers of apple's embedding, and so do the keys; the query/key space "
                      f"itself has just {d_k} dimensions, so q and k are drawn exactly.")
         self.q_arrow = plane.arrow(q, THEME.query, width=6)
-        new_heading = label("True queries and keys, in the head's 2-D query/key space",
-                            THEME.body).move_to(heading)
-        qk_tag = label("query/key space (q\u2081, q\u2082): exact, all 8 numbers used",
+        new_heading = at_top(label("True queries and keys, in the head's 2-D query/key space",
+                                   THEME.body))
+        qk_tag = label("query/key space (q1, q2): exact, all 8 numbers used",
                        THEME.small, THEME.muted)
         fit_width(qk_tag, LEFT_SIDE.width).next_to(plane.reference, UP, buff=0.1)
         qk_tag.align_to(plane, LEFT)
-        self.play(FadeOut(gone), ReplacementTransform(heading, new_heading), run_time=1)
+        self.play(FadeOut(gone), FadeTransform(heading, new_heading), run_time=1)
         self.play(Create(plane.reference), FadeIn(qk_tag), run_time=1)
 
         normal = np.array([-q[1], q[0]]) / np.linalg.norm(q)
@@ -260,7 +265,7 @@ def basis_arrows(plane: EmbeddingPlane, matrix: np.ndarray) -> VGroup:
 def make_legend() -> VGroup:
     rows = VGroup(
         VGroup(Line(LEFT * 0.3, RIGHT * 0.3, color=THEME.muted, stroke_width=2),
-               label("faint grid and axes: fixed reference", THEME.tiny, THEME.muted)),
+               label("faint grid and axes: fixed, never move", THEME.tiny, THEME.muted)),
         VGroup(Line(LEFT * 0.3, RIGHT * 0.3, color=THEME.moving, stroke_width=3),
                label("brighter grid: the space, moved by M", THEME.tiny, THEME.text)),
         label("row vectors: x \u21a6 x\u00b7M, so row 1 of M", THEME.tiny, THEME.muted),

@@ -36,6 +36,8 @@ from attention_core.costs import GPT3
 from attention_core.multihead import MultiHeadAttention
 from attention_core.transformer import PositionalModel, StackTrace, load_lecture_layer
 from scenes.kit import (
+    SAFE,
+    STAGE,
     SUB,
     THEME,
     ExplainerScene,
@@ -43,12 +45,19 @@ from scenes.kit import (
     MatrixHeatmap,
     VectorColumn,
     about,
+    at_top,
     fmt_int,
     formula,
     label,
 )
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
+# sizes at which scripts draw >= 20 px: LaTeX with sub/superscripts, and a label with a
+# Unicode script (weightᵀ, a₁, ΔE₁), whose script draws at ~55% of its capitals
+FORMULA = 32
+SCRIPTED = 28
+# W_O's cell: its 12 rows and shape span half the frame's height, the main picture
+W_O_CELL = 0.315
 
 
 @dataclass(frozen=True)
@@ -83,8 +92,8 @@ class Stacked:
     torch_side: VGroup
 
 
-def tex(text: str, color: str, size: float | None = None):
-    return formula(text, size=size or THEME.body, colors={text: color})
+def tex(text: str, color: str, size: float = FORMULA):
+    return formula(text, size=size, colors={text: color})
 
 
 class OutputMatrix(ExplainerScene):
@@ -102,8 +111,8 @@ class OutputMatrix(ExplainerScene):
         # one colour scale for every value-down / value-up entry, so blocks compare
         scale = float(max(max(h.w_v.abs().max(), h.w_o.abs().max()) for h in mha.heads))
 
-        title = label("The output matrix: value as a low-rank map", THEME.heading)
-        title.to_edge(UP, buff=0.2)
+        title = at_top(label("The output matrix: value as a low-rank map", THEME.heading))
+        self.top = title.get_bottom()[1] - 0.15  # where the pictures under the title begin
         self.play(FadeIn(title), run_time=0.8)
         low_rank = self.low_rank(mha, scale)
         self.moment("low_rank")
@@ -138,7 +147,7 @@ class OutputMatrix(ExplainerScene):
         ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in mha.heads]
         row = VGroup(down, label("\u00b7", THEME.heading, THEME.muted), up,
                      label("=", THEME.heading, THEME.muted), whole)
-        row.arrange(RIGHT, buff=0.3).to_edge(LEFT, buff=0.5).shift(DOWN * 0.1)
+        row.arrange(RIGHT, buff=0.22).move_to([SAFE.left, 0, 0], aligned_edge=LEFT)
         names = VGroup(
             VGroup(tex(DOWN_TEX, THEME.value), label("value-down", THEME.tiny, THEME.value)),
             VGroup(tex(UP_TEX, THEME.value), label("value-up", THEME.tiny, THEME.value)),
@@ -146,6 +155,7 @@ class OutputMatrix(ExplainerScene):
                    label("the whole value map", THEME.tiny, THEME.value)))
         for name, mat in zip(names, (down, up, whole), strict=True):
             name.arrange(DOWN, buff=0.08).next_to(mat.frame, UP, buff=0.2)
+        names[0].align_to(down.frame, LEFT)  # wider than its 4 columns: keep it inside SAFE
         names[1].align_to(names[0], UP)
         legend = VGroup(HeatLegend(scale, THEME.value, width=1.6),
                         label("every value-down / value-up entry", THEME.tiny, THEME.muted))
@@ -156,6 +166,8 @@ class OutputMatrix(ExplainerScene):
                       label(f"(torch.linalg.matrix_rank; heads: "
                             f"{', '.join(map(str, ranks))})", THEME.tiny, THEME.muted))
         rank.arrange(DOWN, buff=0.08).next_to(p_legend, DOWN, buff=0.25)
+        drawn = VGroup(row, names, legend, p_legend, rank)
+        drawn.shift(UP * (self.top - drawn.get_top()[1]))  # all of it under the title
 
         self.narrate(f"In head {p.head + 1} a word's value is not one {d} \u00d7 {d} matrix but "
                      f"two: value-down W_V\u2193 ({d} \u2192 {d_h} numbers), then value-up "
@@ -191,7 +203,7 @@ class OutputMatrix(ExplainerScene):
                   THEME.highlight))
         rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
         rows[3:].shift(DOWN * 0.25)
-        rows.next_to(beside, RIGHT, buff=0.5).set_y(0)
+        rows.next_to(beside, RIGHT, buff=0.45).set_y(beside.get_y())
         self.narrate(f"It also saves parameters: {fmt_int(toy_counts[0])} numbers instead "
                      f"of {fmt_int(toy_counts[1])} here; in GPT-3, "
                      f"{fmt_int(gpt_counts[0])} instead of {fmt_int(gpt_counts[1])}.",
@@ -217,7 +229,7 @@ class OutputMatrix(ExplainerScene):
         for a, b, t_ in ((cols[0], cols[1], DOWN_TEX), (cols[1], cols[2], UP_TEX)):
             arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
                           stroke_width=3, max_tip_length_to_length_ratio=0.2)
-            arrows.add(VGroup(arrow, tex(t_, THEME.value, THEME.small).next_to(arrow, UP, 0.05)))
+            arrows.add(VGroup(arrow, tex(t_, THEME.value).next_to(arrow, UP, 0.05)))
         note = VGroup(label(f"In the head, the weights mix the {d_h}-number values first;",
                             THEME.tiny, THEME.muted),
                       label("value-up is linear, so mixing before or after it is the same.",
@@ -240,12 +252,12 @@ class OutputMatrix(ExplainerScene):
         d_h = mha.heads[0].w_o.shape[0]
         blocks = VGroup()
         for h, head in enumerate(mha.heads):
-            block = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=scale)
-            name = VGroup(tex(UP_TEX, THEME.value, THEME.small),
+            block = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=W_O_CELL, scale=scale)
+            name = VGroup(tex(UP_TEX, THEME.value),
                           label(f"head {h + 1}", THEME.tiny, THEME.muted))
             name.arrange(RIGHT, buff=0.12).next_to(block.frame, UP, buff=0.12)
             blocks.add(VGroup(block, name))
-        blocks.arrange(RIGHT, buff=0.5).next_to(below, DOWN, buff=0.7)
+        blocks.arrange(RIGHT, buff=0.4).next_to(below, DOWN, buff=0.5)
         self.narrate(f"Every head has its own value-up block, {d_h} \u00d7 "
                      f"{layer.d_model}. Stacked on top of each other, they form one "
                      "matrix: the output matrix W_O.")
@@ -253,27 +265,29 @@ class OutputMatrix(ExplainerScene):
         self.settle()
 
         breaks = [d_h * (h + 1) - 1 for h in range(mha.n_heads - 1)]
-        w_o = MatrixHeatmap(mha.output_matrix.numpy(), THEME.value, cell=0.25, scale=scale,
+        w_o = MatrixHeatmap(mha.output_matrix.numpy(), THEME.value, cell=W_O_CELL, scale=scale,
                             row_breaks=breaks)
         torch_w = layer.modules[0].out_proj.weight.detach().T
-        torch_map = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=0.25, scale=scale)
+        torch_map = MatrixHeatmap(torch_w.numpy(), THEME.value, cell=W_O_CELL, scale=scale)
         same = bool(torch.equal(mha.output_matrix, torch_w))
         pair = VGroup(w_o, label("=", THEME.heading, THEME.muted), torch_map)
         pair.arrange(RIGHT, buff=0.5).move_to(DOWN * 0.3)
-        w_name = VGroup(formula("W_O", size=THEME.body),
+        w_name = VGroup(formula("W_O", size=FORMULA),
                         label("value-up blocks stacked", THEME.tiny, THEME.output))
-        w_name.arrange(DOWN, buff=0.08).next_to(w_o.frame, UP, buff=0.2)
-        t_name = VGroup(label("torch: out_proj.weight\u1d40", THEME.small, THEME.muted),
+        w_name.arrange(DOWN, buff=0.06).next_to(w_o.frame, UP, buff=0.1)
+        t_name = VGroup(label("torch: out_proj.weight\u1d40", SCRIPTED, THEME.muted),
                         label("(nn.MultiheadAttention)", THEME.tiny, THEME.muted))
-        t_name.arrange(DOWN, buff=0.08).next_to(torch_map.frame, UP, buff=0.2)
+        t_name.arrange(DOWN, buff=0.06).next_to(torch_map.frame, UP, buff=0.1)
         tags = VGroup(*[label(f"head {h + 1}", THEME.tiny, THEME.muted).next_to(
             w_o.rows_group(d_h * h, d_h * (h + 1)), LEFT, buff=0.15)
             for h in range(mha.n_heads)])
-        check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {same}", THEME.small,
+        check = label(f"torch.equal(W_O, out_proj.weight\u1d40) = {same}", SCRIPTED,
                       THEME.output if same else THEME.value)
-        check.next_to(pair, DOWN, buff=0.3)
         legend = HeatLegend(scale, THEME.value, width=1.6)
-        legend.next_to(check, DOWN, buff=0.25)
+        # the check and the colour scale share the one line under the pair
+        VGroup(check, legend).arrange(RIGHT, buff=0.8).next_to(pair, DOWN, buff=0.15)
+        drawn = VGroup(pair, w_name, t_name, tags, check, legend)
+        drawn.shift(UP * (self.top + 0.05 - drawn.get_top()[1]))  # all of it under the title
         self.narrate("Stacked, the three blocks are exactly the matrix torch calls "
                      "out_proj.weight (transposed): nothing is lost by speaking of each head "
                      "on its own.",
@@ -310,20 +324,20 @@ class OutputMatrix(ExplainerScene):
         for k, entry in enumerate(cat_col.entries):
             entry.set_y(w_o.cell(k, 0).get_y())
         cat_name = VGroup(label("concat", THEME.small, THEME.value),
-                          label(" ".join("a" + SUB[h] for h in range(len(heads))), THEME.small,
+                          label(" ".join("a" + SUB[h] for h in range(len(heads))), SCRIPTED,
                                 THEME.value)).arrange(DOWN, buff=0.08)
         cat_name.next_to(cat_col, UP, buff=0.15)
         tag_targets = stacked.head_tags.copy().next_to(cat_col, LEFT, buff=0.2)
         result_col = pitched_column(result.numpy(), THEME.output, cell)
         total_col = pitched_column(total.numpy(), THEME.output, cell)
         eq1, eq2 = label("=", THEME.heading, THEME.muted), label("=", THEME.heading, THEME.muted)
-        tail = VGroup(eq1, result_col, eq2, total_col).arrange(RIGHT, buff=0.6)
+        tail = VGroup(eq1, result_col, eq2, total_col).arrange(RIGHT, buff=0.7)
         tail.next_to(w_o.frame, RIGHT, buff=0.35)
         for sign in (eq1, eq2):
             sign.set_y(w_o.frame.get_y())
         r_name = label("concat \u00b7 W_O", THEME.small, THEME.output)
         r_name.next_to(result_col, UP, buff=0.15)
-        s_name = label(" + ".join("\u0394E" + SUB[h] for h in range(len(heads))), THEME.small,
+        s_name = label(" + ".join("\u0394E" + SUB[h] for h in range(len(heads))), SCRIPTED,
                        THEME.output)
         s_name.next_to(total_col, UP, buff=0.15)
         s_name.align_to(r_name, UP)  # both start with a capital: baselines agree
@@ -355,11 +369,10 @@ class OutputMatrix(ExplainerScene):
         mistake = VGroup(
             label("The usual mistake: skipping the output projection W_O.", THEME.small,
                   THEME.query),
-            label("Concatenated, the a\u2095 are still numbers in the heads' own small spaces,",
-                  THEME.tiny, THEME.muted),
-            label("not yet an update of E: W_O carries them back into the embedding space.",
-                  THEME.tiny, THEME.muted))
-        mistake.arrange(DOWN, buff=0.1).to_edge(DOWN, buff=0.35)
+            label("Concatenated, they are numbers in the heads' own small spaces, not yet "
+                  "an update of E: W_O carries them back.", THEME.tiny, THEME.muted))
+        mistake.arrange(DOWN, buff=0.08)
+        mistake.move_to([0, STAGE.bottom + 0.05 + mistake.height / 2, 0])
         self.narrate("The usual mistake is to skip W_O: the concatenated head outputs are "
                      "not an update of the embedding until W_O carries them back.")
         self.play(FadeIn(mistake, lag_ratio=0.2), run_time=1)

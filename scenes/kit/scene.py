@@ -11,6 +11,9 @@
   chooses the voice with `with_voice` (a subclass, as with `moment_hooks`), so
   scenes never mention it; `narrate(text, spoken=...)` is only for a caption
   whose automatic speech text (`narration.speakable`) reads badly.
+* `burn_captions` (a class attribute, off by default) also draws every caption into
+  the picture, in the `CAPTIONS` band (`burned.BurnedCaptions`); rendering turns it on
+  with `with_burned_captions`. Timing and the .srt are the same either way.
 * `moment(name)` marks a key moment. Figures for slides are taken there, and
   tests snapshot what is on screen there. Names must be declared in
   `key_moments` so tools can list them without running the scene.
@@ -29,6 +32,7 @@ from manim.utils.exceptions import EndSceneEarlyException
 
 from narration import Speech, Voice, speakable
 
+from .burned import BurnedCaptions
 from .theme import THEME
 
 MomentHook = Callable[["ExplainerScene", str], None]
@@ -77,6 +81,8 @@ class ExplainerScene(Scene):
 
     # The voice that speaks every caption; None: silent, captions timed by reading speed.
     voice: ClassVar[Voice | None] = None
+    # Draw the captions into the picture too (for viewers watching with the sound off).
+    burn_captions: ClassVar[bool] = False
 
     def setup(self) -> None:
         self.camera.background_color = ManimColor(THEME.background)
@@ -85,6 +91,10 @@ class ExplainerScene(Scene):
         self.moments_reached: list[tuple[str, float]] = []
         self._open_caption: _Line | None = None
         self._sounded = False
+        self._burned: BurnedCaptions | None = None
+        if self.burn_captions:
+            self._burned = BurnedCaptions(lambda: self.renderer.time)
+            self.add_foreground_mobject(self._burned)
 
     # ---- captions ---------------------------------------------------------
     def narrate(self, text: str, spoken: str | None = None) -> None:
@@ -102,6 +112,10 @@ class ExplainerScene(Scene):
             self.add_sound(str(speech.path))
             self._sounded = True
         self._open_caption = _Line(text, spoken, self.renderer.time, speech)
+        if self._burned is not None:  # spoken: it ends with its speech; silent: at close
+            start = self.renderer.time
+            span = reading_time(text) if speech is None else speech.duration
+            self._burned.begin(text, start, span, None if speech is None else start + span)
 
     def _finish_line(self) -> None:
         line = self._open_caption
@@ -120,6 +134,30 @@ class ExplainerScene(Scene):
         whole frames, rounded down, so it is topped up frame by frame."""
         while t - self.renderer.time > 1e-9:
             self.wait(max(t - self.renderer.time, 1 / self.camera.frame_rate))
+
+    def wait(self, duration: float = 1.0, stop_condition: Callable[[], bool] | None = None,
+             frozen_frame: bool | None = None) -> None:
+        """Manim's wait, frame for frame the same with captions burned. The caption band's
+        updater makes Manim draw every frame of a wait it would otherwise freeze, and a
+        drawn wait has one frame more than a frozen one (it rounds up, a frozen one down):
+        so a burned scene asks for the frozen count, and keeps the plain scene's timing."""
+        if (self._burned is not None and not self.renderer.skip_animations
+                and self._would_freeze(stop_condition, frozen_frame)):
+            dt = 1 / self.camera.frame_rate
+            frames = int(duration / dt)  # what a frozen wait adds (CairoRenderer)
+            if frames == 0:
+                return
+            duration = (frames - 0.5) * dt  # frames drawn at 0, dt, ..., (frames - 1) dt
+        super().wait(duration, stop_condition, frozen_frame)
+
+    def _would_freeze(self, stop_condition, frozen_frame: bool | None) -> bool:
+        """Whether Manim would freeze this wait if the caption band were not there."""
+        if frozen_frame is not None:
+            return frozen_frame
+        return not (self.always_update_mobjects or self.updaters
+                    or stop_condition is not None
+                    or any(m.has_time_based_updater() for m in self.get_mobject_family_members()
+                           if m is not self._burned))
 
     def settle(self, minimum: float = 0.5) -> None:
         """Wait until the current caption has been up for its reading time, or has been
@@ -140,6 +178,8 @@ class ExplainerScene(Scene):
         self._open_caption = None
         elapsed = self.renderer.time - line.start
         duration = elapsed if line.speech is None else min(line.speech.duration, elapsed)
+        if self._burned is not None:
+            self._burned.end(line.start + max(duration, 0.0))
         if duration <= 0:
             return
         self.add_subcaption(line.text, duration=duration, offset=-elapsed)
@@ -161,6 +201,11 @@ class ExplainerScene(Scene):
     def with_voice(cls, voice: Voice | None) -> type[ExplainerScene]:
         """A subclass whose captions `voice` speaks (None: silent)."""
         return type(cls.__name__, (cls,), {"voice": voice, "__module__": cls.__module__})
+
+    @classmethod
+    def with_burned_captions(cls) -> type[ExplainerScene]:
+        """A subclass that also draws its captions into the picture."""
+        return type(cls.__name__, (cls,), {"burn_captions": True, "__module__": cls.__module__})
 
     # ---- key moments ------------------------------------------------------
     def moment(self, name: str) -> None:
