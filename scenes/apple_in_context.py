@@ -23,9 +23,10 @@ from manim import (
     Create,
     FadeIn,
     FadeOut,
+    FadeTransform,
     GrowArrow,
     LaggedStart,
-    ReplacementTransform,
+    MoveToTarget,
     Transform,
     VGroup,
 )
@@ -46,6 +47,7 @@ from scenes.kit import (
     TokenRow,
     VectorColumn,
     WeightBars,
+    at_top,
     fit_width,
     fmt,
     label,
@@ -139,11 +141,11 @@ class AppleInContext(ExplainerScene):
                      for k, s in enumerate(p.sentences)]
         landmarks = view.coords(torch.stack([model.embed(w) for w in p.landmarks])).numpy()
         self.plane = fitted_plane(landmarks, sentences)
-        e_arrow, readout = self.embedding(model, view, landmarks, sentences)
+        e_arrow, readout, preview = self.embedding(model, view, landmarks, sentences)
 
         summary = summary_lines(sentences)  # one line per sentence, kept to the end
         first, *later = sentences
-        mark, readout = self.walk_through(first, e_arrow, readout, summary[0])
+        mark, readout = self.walk_through(first, e_arrow, readout, summary[0], preview)
         marks = [mark]
         for s, line in zip(later, summary[1:], strict=True):
             mark, readout = self.recap(s, e_arrow, readout, line)
@@ -151,15 +153,17 @@ class AppleInContext(ExplainerScene):
 
         self.narrate(f"One embedding, {len(sentences)} context vectors. Attention added "
                      f"context to '{p.focus}'; it never rewrote the word's embedding.")
-        self.play(FadeOut(readout), *[m.animate.set_opacity(1) for m in marks], run_time=1)
+        readings = self.gather(summary, sentences)
+        self.play(FadeOut(readout), *[m.animate.set_opacity(1) for m in marks],
+                  MoveToTarget(summary), FadeIn(readings, lag_ratio=0.3), run_time=1.5)
         self.moment("both")
         self.wait(3)
 
     # ---- the plane: fixed grid, sense directions, landmark words, E ----------------------
     def embedding(self, model: ToyModel, view: SensePlane, landmarks: np.ndarray,
-                  sentences: list[InSentence]) -> tuple[Arrow, SenseReadout]:
+                  sentences: list[InSentence]) -> tuple[Arrow, SenseReadout, VGroup]:
         p, plane = self.params, self.plane
-        title = label(p.title, THEME.heading).to_edge(UP, buff=0.2).set_x(PANEL.x)
+        title = at_top(label(p.title, THEME.heading), x=PANEL.x, region=PANEL)
         rays = VGroup(*[plane.sense_ray(view.coords(model.embed(s)).numpy(), s,
                                         THEME.sense(s)) for s in p.senses])
         # every label keeps clear of the axes and of the arrows from the origin (E, each E′);
@@ -179,6 +183,7 @@ class AppleInContext(ExplainerScene):
         marks = plane.word_points(p.landmarks, landmarks, color_of.get)
         plane.labels.forget(*passing)  # gone before the tags that come later are placed
         readout = self.readout("E reads as", model.senses.read(model.embed(p.focus)))
+        preview = sentence_preview(sentences, p.focus)
 
         self.narrate(f"Before any context, '{p.focus}' has one embedding E: the same vector in "
                      f"every sentence, between the {p.senses[0]} and {p.senses[1]} directions.")
@@ -186,18 +191,20 @@ class AppleInContext(ExplainerScene):
         self.play(LaggedStart(*[Create(r) for r in rays], lag_ratio=0.3),
                   FadeIn(marks, lag_ratio=0.1), run_time=2)
         self.play(GrowArrow(e_arrow), FadeIn(e_tag))
-        self.play(FadeIn(readout))
+        self.play(FadeIn(readout), FadeIn(preview, lag_ratio=0.2))
         self.moment("embedding")
         self.wait(1.5)
-        return e_arrow, readout
+        return e_arrow, readout, preview
 
     # ---- the first sentence, step by step ------------------------------------------------
     def walk_through(self, s: InSentence, e_arrow: Arrow, readout: SenseReadout,
-                     line: VGroup) -> tuple[VGroup, SenseReadout]:
+                     line: VGroup, preview: VGroup) -> tuple[VGroup, SenseReadout]:
         focus = self.params.focus
         panel = SentencePanel(s, focus)
+        heading, first, *others = preview
         self.narrate(*meets_every_key(s, focus))
-        self.play(FadeIn(panel.tokens, lag_ratio=0.1))
+        self.play(FadeOut(heading), *[FadeOut(r) for r in others],
+                  FadeTransform(first, panel.tokens))
         self.play(FadeIn(panel.query, shift=DOWN * 0.2), run_time=0.8)
         self.play(FadeIn(panel.keys, lag_ratio=0.08), FadeIn(panel.key_tag), run_time=1.2)
         self.narrate(f"Each score is the dot product of {focus}'s query with a key, divided "
@@ -247,7 +254,7 @@ class AppleInContext(ExplainerScene):
         self.play(FadeOut(panel.keys), FadeOut(panel.key_tag), FadeOut(panel.query),
                   FadeOut(panel.score_tag), Transform(panel.scores, panel.risen),
                   run_time=run_time * 2 / 3)
-        self.play(ReplacementTransform(panel.scores.copy(), panel.bars), FadeIn(panel.bar_tag),
+        self.play(FadeTransform(panel.scores.copy(), panel.bars), FadeIn(panel.bar_tag),
                   run_time=run_time)
 
     def offer_values(self, s: InSentence, run_time: float) -> VGroup:
@@ -271,7 +278,7 @@ class AppleInContext(ExplainerScene):
         tag = plane.tip_label(context, f"E\u2032 = E + \u0394E  ({s.number})", THEME.output)
         reading = self.readout(f"E\u2032 ({s.number}) reads as", s.reading)
         self.play(GrowArrow(context), FadeIn(tag), FadeOut(offer),
-                  e_arrow.animate.set_opacity(0.35), ReplacementTransform(readout, reading),
+                  e_arrow.animate.set_opacity(0.35), FadeTransform(readout, reading),
                   run_time=run_time)
         return VGroup(context, tag), reading
 
@@ -283,8 +290,21 @@ class AppleInContext(ExplainerScene):
         short = self.plane.tip_label(arrow, f"E\u2032 ({s.number})", THEME.output)
         self.play(FadeOut(panel.tokens), FadeOut(panel.scores), FadeOut(panel.bars),
                   FadeOut(panel.bar_tag), FadeIn(line), arrow.animate.set_opacity(0.5),
-                  ReplacementTransform(tag, short.set_opacity(0.6)), run_time=0.8)
+                  FadeTransform(tag, short.set_opacity(0.6)), run_time=0.8)
         return VGroup(arrow, short)
+
+    def gather(self, summary: VGroup, sentences: list[InSentence]) -> VGroup:
+        """The closing panel: each sentence's summary line with its E′ read-out under it,
+        the lot centred in the panel (`summary.target`; the read-outs are returned)."""
+        readings = VGroup(*[SenseReadout(f"E\u2032 ({s.number}) reads as", s.reading,
+                                         senses=self.params.senses) for s in sentences])
+        summary.generate_target()
+        blocks = VGroup(*[VGroup(line, reading) for line, reading
+                          in zip(summary.target, readings, strict=True)])
+        for line, reading in blocks:
+            reading.next_to(line, DOWN, buff=0.2).align_to(line, LEFT).shift(RIGHT * 0.4)
+        blocks.arrange(DOWN, buff=0.6, aligned_edge=LEFT).move_to([PANEL.x, 0.3, 0])
+        return readings
 
     def readout(self, heading: str, reading: Reading) -> SenseReadout:
         """The two senses' probabilities, on one line under the plane."""
@@ -336,6 +356,7 @@ class SentencePanel:
                                baseline_y=self.risen.get_bottom()[1] - 2.0)
         self.bar_tag = label(f"softmax weights: each in [0, 1], sum = {fmt(sum(weights))}",
                              THEME.small, THEME.weight).next_to(self.bars, DOWN, buff=0.2)
+        self.bar_tag.shift(LEFT * max(0.0, self.bar_tag.get_right()[0] - PANEL.right))
 
     def under_words(self, row: ScoreRow) -> ScoreRow:
         for cell, tok in zip(row, self.tokens, strict=True):
@@ -359,3 +380,17 @@ def summary_lines(sentences: list[InSentence]) -> VGroup:
     lines.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
     fit_width(lines, PANEL.width)
     return lines.set_x(PANEL.x).shift(UP * (-0.4 - lines[0].get_y()))
+
+
+def sentence_preview(sentences: list[InSentence], focus: str) -> VGroup:
+    """The panel before any context: every sentence to come, the focus word in E's
+    colour in each, under a heading saying it is one and the same E in all of them."""
+    heading = label(f"one E for \u201c{focus}\u201d, in every sentence:", THEME.body,
+                    THEME.embedding)
+    rows = []
+    for s in sentences:
+        row = TokenRow(s.trace.tokens, size=THEME.body, max_width=PANEL.width)
+        row[s.i].highlight(THEME.embedding)
+        rows.append(row)
+    preview = VGroup(fit_width(heading, PANEL.width), *rows).arrange(DOWN, buff=0.55)
+    return preview.move_to([PANEL.x, 0.75, 0])

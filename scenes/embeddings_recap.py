@@ -40,6 +40,7 @@ from attention_core.similarity import cosine, dot, projection
 from scenes.kit import (
     LEFT_SIDE,
     PANEL,
+    STAGE,
     THEME,
     EmbeddingPlane,
     ExplainerScene,
@@ -47,6 +48,7 @@ from scenes.kit import (
     TokenRow,
     VectorColumn,
     WordToken,
+    at_top,
     fit_width,
     fmt,
     fmt_int,
@@ -96,16 +98,21 @@ class EmbeddingsRecap(ExplainerScene):
     # ---- 1. a token is a row of the embedding table ---------------------------------------
     def words_as_vectors(self, model: ToyModel) -> Mobject:
         words = self.params.words
-        title = label("Recap: words as vectors", THEME.heading).to_edge(UP, buff=0.25)
+        title = at_top(label("Recap: words as vectors", THEME.heading))
+        # the columns are the picture: large numbers, spread across the whole stage
         columns = VGroup()
-        for k, word in enumerate(words):
-            token = WordToken(word, THEME.body)
-            column = VectorColumn(model.embed(word).tolist(), THEME.embedding)
-            column.next_to(token, DOWN, buff=0.3)
-            columns.add(VGroup(token, column).move_to([(k - (len(words) - 1) / 2) * 2.4, 0.3, 0]))
+        for word in words:
+            token = WordToken(word, THEME.heading)
+            column = VectorColumn(model.embed(word).tolist(), THEME.embedding,
+                                  size=THEME.heading, buff=0.14)
+            column.next_to(token, DOWN, buff=0.25)
+            columns.add(VGroup(token, column))
+        columns.arrange(RIGHT, buff=0.6, aligned_edge=UP)
+        fit_width(columns, STAGE.width)
         note = label(f"{model.d_model} numbers per word in this toy model; "
-                     f"GPT-3 uses {fmt_int(GPT3['d_model'])}", THEME.small, THEME.muted)
-        note.next_to(columns, DOWN, buff=0.5)
+                     f"GPT-3 uses {fmt_int(GPT3['d_model'])}", THEME.body, THEME.muted)
+        columns.shift(UP * (title.get_bottom()[1] - 0.3 - columns.get_top()[1]))
+        note.move_to([0, STAGE.bottom + 0.15 + note.height / 2, 0])
         self.narrate("A language model turns each token into a vector: its row of the "
                      f"embedding table. Here every word is {model.d_model} learned numbers.")
         self.play(FadeIn(title))
@@ -126,10 +133,11 @@ class EmbeddingsRecap(ExplainerScene):
             row = TokenRow(trace.tokens, size=THEME.small, max_width=5.6)
             row[i].highlight(THEME.embedding)
             column = VectorColumn(trace.embeddings[i].tolist(), THEME.embedding,
-                                  f"{p.same}'s vector here")
-            column.next_to(row[i], DOWN, buff=0.5)
+                                  f"{p.same}'s vector here", size=THEME.body, buff=0.12)
+            column.next_to(row[i], DOWN, buff=0.4)
             columns.add(column)
-            halves.add(VGroup(row, column).move_to([(2 * k - 1) * 3.4, 0.2, 0]))
+            halves.add(VGroup(row, column).move_to([(2 * k - 1) * 3.4, 0, 0]))
+        halves.shift(UP * (title.get_bottom()[1] - 0.35 - halves.get_top()[1]))
         equals = label("=", THEME.title).move_to(
             (columns[0].entries.get_center() + columns[1].entries.get_center()) / 2)
         self.narrate(f"The table has one row per token, so '{p.same}' starts as the very same "
@@ -212,8 +220,8 @@ class EmbeddingsRecap(ExplainerScene):
                    Number(true, 2, THEME.small)).arrange(RIGHT, buff=0.15),
         ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         warning[1:].shift(RIGHT * 0.3)
-        right = VGroup(rule, columns, similarities, warning).arrange(DOWN, buff=0.35)
-        fit_width(right, PANEL.width).move_to([PANEL.x, -0.1, 0])
+        right = VGroup(rule, columns, similarities, warning).arrange(DOWN, buff=0.3)
+        PANEL.fit(right).move_to(PANEL.center)
         ab, ac = float(dot(e[a], e[b])), float(dot(e[a], e[c]))
         self.narrate(f"The dot product multiplies matching entries and adds them up: "
                      f"{a}\u00b7{b} is {fmt(ab)}, {a}\u00b7{c} is {fmt(ac)}. Aligned vectors "

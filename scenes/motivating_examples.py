@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Mobject, VGroup, Write
+from manim import DOWN, LEFT, RIGHT, FadeIn, FadeOut, Mobject, VGroup, Write
 
 from attention_core import load_model
 from attention_core.model import ToyModel
@@ -24,12 +24,14 @@ from scenes.kit import (
     SenseReadout,
     TokenRow,
     VectorColumn,
+    at_top,
     fit_width,
     fmt,
     label,
 )
 
-COLUMN_GAP = 4.4  # distance between the sentences' column groups
+COLUMN_GAP = 4.8  # distance between the sentences' column groups (at most)
+ROOM = 9.6  # how far apart the outermost groups may sit (inside the safe area)
 SPLIT = 0.75  # how far E and E + ΔE sit left and right of a group's centre
 
 
@@ -69,7 +71,7 @@ class MotivatingExamples(ExplainerScene):
 
     def construct(self) -> None:
         model = load_model()
-        title = label("One word, several meanings", THEME.heading).to_edge(UP, buff=0.2)
+        title = at_top(label("One word, several meanings", THEME.heading))
         self.play(FadeIn(title))
         mole, tower, apple = self.params.examples
 
@@ -123,9 +125,9 @@ class MotivatingExamples(ExplainerScene):
     def refine(self, screen: ExampleScreen, run_time: float) -> None:
         """E slides left and is dimmed (kept in view); E + ΔE appears to its right.
 
-        E's own reading moves down and stays, so before and after can be compared."""
-        self.play(FadeOut(screen.equals),
-                  screen.before.animate.set_y(-3.15).set_opacity(0.75),
+        E's own reading stays above the columns, dimmed, so before and after can be
+        compared."""
+        self.play(FadeOut(screen.equals), screen.before.animate.set_opacity(0.75),
                   *[col.animate.shift(LEFT * SPLIT).set_opacity(0.55)
                     for col in screen.embeddings], run_time=0.6 * run_time)
         self.play(FadeIn(screen.contexts, shift=RIGHT * 0.3, lag_ratio=0.2), run_time=run_time)
@@ -152,30 +154,32 @@ class ExampleScreen(VGroup):
             tag = label(f"({k + 1})", THEME.small, THEME.muted)
             self.rows.add(VGroup(tag, tokens).arrange(RIGHT, buff=0.25))
         self.rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        self.rows.next_to(title, DOWN, buff=0.3).set_x(0)
+        self.rows.next_to(title, DOWN, buff=0.15).set_x(0)
+        self.before = SenseReadout(f"E of '{word}' reads as", model.senses.read(model.embed(word)),
+                                   top=3)
+        self.before.next_to(self.rows, DOWN, buff=0.2).set_x(0)
 
-        centres = [(k - (len(traces) - 1) / 2) * COLUMN_GAP for k in range(len(traces))]
+        gap = min(COLUMN_GAP, ROOM / max(1, len(traces) - 1))
+        centres = [(k - (len(traces) - 1) / 2) * gap for k in range(len(traces))]
         self.embeddings = VGroup()
         self.contexts = VGroup()
         self.after = VGroup()
         for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
             i = trace.position(word)
-            self.embeddings.add(VectorColumn(trace.embeddings[i].tolist(), THEME.embedding,
-                                             f"E in ({k + 1})").move_to([x, -0.55, 0]))
+            e = VectorColumn(trace.embeddings[i].tolist(), THEME.embedding, f"E in ({k + 1})")
+            self.embeddings.add(e.next_to(self.before, DOWN, buff=0.2).set_x(x))
             out = trace.outputs[i]
             self.contexts.add(VectorColumn(out.tolist(), THEME.output, f"E + \u0394E ({k + 1})")
-                              .move_to([x + SPLIT, -0.55, 0]))
+                              .move_to(e).shift(RIGHT * SPLIT))
             self.after.add(SenseReadout("E + \u0394E reads as", model.senses.read(out), top=1,
-                                        stacked=True).move_to([x, -2.4, 0]))
+                                        stacked=True).next_to(e, DOWN, buff=0.12).set_x(x))
         self.senses = [shown.reading.best for shown in self.after]
         self.equals = VGroup(*[label("=", THEME.title).move_to(
             (a.entries.get_center() + b.entries.get_center()) / 2)
             for a, b in zip(self.embeddings[:-1], self.embeddings[1:], strict=True)])
-        self.before = SenseReadout(f"E of '{word}' reads as", model.senses.read(model.embed(word)),
-                                   top=3).move_to([0, -2.45, 0])
         note = example.note.format(topics=len(model.topics))
-        self.note = (fit_width(label(note, THEME.tiny, THEME.muted)).move_to([0, -3.65, 0])
-                     if example.note else VGroup())
+        self.note = (fit_width(label(note, THEME.tiny, THEME.muted)).next_to(
+            self.after, DOWN, buff=0.04) if example.note else VGroup())
         self.add(self.rows, self.embeddings, self.equals, self.before, self.contexts,
                  self.after, self.note)
 

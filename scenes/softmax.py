@@ -49,6 +49,7 @@ from scenes.kit import (
     Region,
     ScoreRow,
     TokenRow,
+    at_top,
     fmt,
     formula,
     label,
@@ -115,12 +116,13 @@ class Softmax(ExplainerScene):
         top_word = trace.tokens[mover.top]
 
         # ---- a real score row --------------------------------------------------------
-        title = label("Softmax, not the best match", THEME.heading).to_edge(UP, buff=0.25)
+        title = at_top(label("Softmax, not the best match", THEME.heading))
         words = TokenRow(trace.tokens, size=THEME.body, max_width=COLUMNS.width)
         words.move_to([COLUMNS.x, 2.45, 0])
         words[trace.position(p.focus)].highlight(THEME.query)
         scores = ScoreRow(mover.row.tolist(), list(words))
-        score_tag = row_tag(f"{p.focus}'s scores", "q\u00b7k / \u221ad\u2096", scores,
+        d_k = trace.queries.shape[1]  # the index as a number: a subscript would be 13 px
+        score_tag = row_tag(f"{p.focus}'s scores", f"q\u00b7k / \u221a{d_k}", scores,
                             THEME.score_pos)
         question = SIDE.fit(label("\u201cWhy not just take the best match?\u201d", THEME.small,
                                   THEME.muted)).move_to([SIDE.x, 2.45, 0])
@@ -135,7 +137,7 @@ class Softmax(ExplainerScene):
 
         # ---- two ways to turn scores into weights ---------------------------------------
         hard = bars(argmax_one_hot(mover.row), words, -0.3, THEME.muted)
-        soft = bars(softmax(mover.row), words, -3.15, THEME.weight)
+        soft = bars(softmax(mover.row), words, -2.7, THEME.weight)
         self.narrate(f"Taking the best match is an argmax: all the weight on the top score, "
                      f"{top_word}. Softmax instead gives every word a share.")
         self.play(FadeIn(hard), FadeIn(row_tag("argmax", "best match only", hard.bars,
@@ -190,7 +192,7 @@ class Softmax(ExplainerScene):
             x_range=(0, x1 - x0, x1 - x0), y_range=(0, 1.0, 1.0), x_length=SIDE.width - 0.3,
             y_length=2.9, tips=False, x_axis_config={"include_ticks": False},
             axis_config={"stroke_color": THEME.muted, "stroke_width": 1.5})
-        axes.move_to([SIDE.right, -0.75, 0], aligned_edge=RIGHT)
+        axes.move_to([SIDE.right, -0.35, 0], aligned_edge=RIGHT)
 
         def at(s: float, w: float) -> np.ndarray:
             return axes.c2p(s - x0, w)

@@ -24,6 +24,7 @@ from manim import (
     Dot,
     FadeIn,
     FadeOut,
+    FadeTransform,
     GrowArrow,
     Line,
     ReplacementTransform,
@@ -42,6 +43,7 @@ from scenes.kit import (
     Number,
     Table,
     VectorColumn,
+    at_top,
     formula,
     label,
 )
@@ -56,6 +58,8 @@ class ValuesParams:
     second: str = "a"  # a second, quicker example: every position gets its own ΔE
     senses: tuple[str, str] = ("fruit", "tech")
 
+
+FORMULA = 31  # LaTeX size whose sub/superscripts draw >= 20 px at 1080p (body 26: 17 px)
 
 class Values(ExplainerScene):
     name = "values"
@@ -104,7 +108,7 @@ class Values(ExplainerScene):
     def pattern_and_values(self, model: ToyModel, trace: SentenceTrace
                            ) -> tuple[AttentionGrid, VGroup]:
         """The pattern (rows = queries), and beside it the value vector each word offers."""
-        title = label("Values: what each word offers", THEME.heading).to_edge(UP, buff=0.2)
+        title = at_top(label("Values: what each word offers", THEME.heading))
         grid = AttentionGrid(trace.weights.numpy(), trace.tokens, trace.tokens,
                              kind="weights", cell=0.5)
         grid.to_corner(UP + LEFT, buff=0.4).shift(DOWN * 0.45)
@@ -114,7 +118,7 @@ class Values(ExplainerScene):
         offered.next_to(grid, RIGHT, buff=0.5)
         offered.align_to(grid.cells, DOWN).shift(UP * 0.1)
         d, d_v = model.head.w_v.shape  # (d_model, d_v)
-        how = VGroup(formula(r"\vec{v}", "=", "E", r"\,W_V", r"\,W_O", size=THEME.body),
+        how = VGroup(formula(r"\vec{v}", "=", "E", r"\,W_V", r"\,W_O", size=FORMULA),
                      label(f"value-down ({d} \u2192 {d_v}), then value-up ({d_v} \u2192 {d}):",
                            THEME.tiny, THEME.muted),
                      label(f"{d} numbers, like E; details in a later clip", THEME.tiny,
@@ -147,7 +151,7 @@ class Values(ExplainerScene):
         grid, i = mixing.grid, mixing.i
         self.play(Create(mixing.box), run_time=0.6)
         flying = [grid.numbers[i][j].copy() for j in range(len(mixing.tags))]
-        self.play(*[ReplacementTransform(f, tag) for f, tag in zip(flying, mixing.tags,
+        self.play(*[FadeTransform(f, tag) for f, tag in zip(flying, mixing.tags,
                                                                       strict=True)],
                   run_time=1.5)
         self.play(FadeIn(mixing.plus), FadeIn(mixing.total, shift=LEFT * 0.3), run_time=1.2)
@@ -170,7 +174,7 @@ class Values(ExplainerScene):
         deltas.arrange(RIGHT, buff=0.42, aligned_edge=DOWN)
         deltas.to_edge(DOWN, buff=0.3).to_edge(RIGHT, buff=0.6)
         rule = VGroup(formula(r"\Delta E_i", "=", r"\textstyle\sum_j", r"w_{ij}",
-                              r"\,\vec{v}_j", size=THEME.body),
+                              r"\,\vec{v}_j", size=FORMULA),
                       label("for every row i of the pattern", THEME.small, THEME.muted))
         rule[0][0].set_color(THEME.output)
         rule[0][3].set_color(THEME.weight)

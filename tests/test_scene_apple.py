@@ -215,6 +215,8 @@ def shows_every_context_vector_at_the_end(run, params) -> None:
         best = max(probabilities, key=probabilities.get)
         summary = line_after(snapshot, the_text(snapshot, f"({k + 1}) {' '.join(r.tokens)}"))
         assert summary[0].original_text == f"\u2192 {best}"
+        shows_readout(snapshot, f"E\u2032 ({k + 1}) reads as",
+                      r.outputs[r.tokens.index(params.focus)], params)
 
 
 # ---- the default scene ---------------------------------------------------------------------
