@@ -20,13 +20,7 @@ from attention_core.pretrained import SentenceTooLongError, load_pretrained
 SENTENCE = "She peeled an apple and a pineapple for the hedgehog."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One torch thread for this module (a shared machine); restored afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -28,13 +28,7 @@ FRUIT = "She peeled an apple and cut it into thin slices for the pie."
 TECH = "Apple sued a rival firm over a patent for touch screens."
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One torch thread for this module (a shared machine); restored afterwards."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 @pytest.fixture(scope="module")

@@ -47,13 +47,7 @@ TOL = 1e-4  # our float32 core against transformers in float64 (as test_pretrain
 PX = 8 / 1080  # one pixel of a 1080p frame, in scene units
 
 
-@pytest.fixture(scope="module", autouse=True)
-def one_thread():
-    """One torch thread: on a shared machine small products run several times faster."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")  # tests/conftest.py
 
 
 # ---- the reference: transformers' BertModel, the read-out recomputed -------------------
