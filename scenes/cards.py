@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from manim import DOWN, FadeIn, FadeOut
 
-from scenes.kit import THEME, ExplainerScene, ParamError, label
+from scenes.kit import THEME, ExplainerScene, ParamError, fit_width, label
 
 
 @dataclass(frozen=True)
@@ -30,15 +30,11 @@ class TitleCard(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        title = label(p.title, THEME.title)
-        if title.width > 12.5:
-            title.scale_to_fit_width(12.5)
+        title = fit_width(label(p.title, THEME.title))
         parts = [title]
         if p.subtitle:
-            sub = label(p.subtitle, THEME.heading, THEME.muted).next_to(title, DOWN, buff=0.4)
-            if sub.width > 12.5:
-                sub.scale_to_fit_width(12.5)
-            parts.append(sub)
+            sub = fit_width(label(p.subtitle, THEME.heading, THEME.muted))
+            parts.append(sub.next_to(title, DOWN, buff=0.4))
         self.narrate(p.title + (f": {p.subtitle}" if p.subtitle else ""))
         self.play(*[FadeIn(m, shift=DOWN * 0.1) for m in parts], run_time=1)
         self.wait(max(p.seconds - 1.5, 0.1))

@@ -27,9 +27,9 @@ from manim import (
     VGroup,
 )
 
-from attention_core.costs import GPT3, human_bytes, pattern_cost
-from scenes.kit import THEME, ExplainerScene, fmt_int, formula, label
-from scenes.kit.table import Table
+from attention_core.costs import GPT3, PatternCost, human_bytes, pattern_cost
+from narration import speakable
+from scenes.kit import THEME, ExplainerScene, Table, about, fit_width, fmt_int, formula, label
 
 
 @dataclass(frozen=True)
@@ -64,90 +64,75 @@ class ContextSize(ExplainerScene):
     params = ContextParams(marked={2048: "GPT-3"})
 
     def construct(self) -> None:
-        p = self.params
         title = label("Context size: the pattern has n\u00b2 entries", THEME.heading)
         title.to_edge(UP, buff=0.25)
-
-        self.squares = VGroup(*[PatternSquare(n, cell=0.155) for n in p.grid_sizes])
-        self.squares.arrange(RIGHT, buff=1.0, aligned_edge=DOWN)
-        self.squares.move_to([0, -0.2, 0])
-        self.captions_under = VGroup()
-        for sq in self.squares:
-            tag = VGroup(label(f"n = {sq.n}", THEME.small),
-                         label(f"{fmt_int(sq.entries)} entries", THEME.small, THEME.weight))
-            tag.arrange(DOWN, buff=0.1).next_to(sq, DOWN, buff=0.25)
-            self.captions_under.add(tag)
-        big = self.squares[-1]
-        axes = VGroup(label(f"{big.n} keys (columns)", THEME.tiny, THEME.key)
-                      .next_to(big, UP, buff=0.1),
-                      label(f"{big.n} queries (rows)", THEME.tiny, THEME.query)
-                      .rotate(np.pi / 2).next_to(big, LEFT, buff=0.1))
-
         self.narrate("Every query meets every key, so n words make an n by n pattern: one "
                      "score and one weight per pair.")
         self.play(FadeIn(title))
         self.settle()
-        for sq, tag in zip(self.squares, self.captions_under, strict=True):
+
+        squares, names = self.grow_grids()
+        law = self.square_law(squares)
+        self.play(FadeOut(squares), FadeOut(names), FadeOut(law), run_time=0.8)
+        self.table = self.cost_table()
+
+    # ---- n words, n² entries ----------------------------------------------------------
+    def grow_grids(self) -> tuple[VGroup, VGroup]:
+        """One square per n, at one cell size, each with its entry count under it:
+        the squares, and their names (the tags, and the largest one's axes)."""
+        squares = VGroup(*[PatternSquare(n, cell=0.155) for n in self.params.grid_sizes])
+        squares.arrange(RIGHT, buff=1.0, aligned_edge=DOWN).move_to([0, -0.2, 0])
+        tags = VGroup()
+        for sq in squares:
+            tag = VGroup(label(f"n = {sq.n}", THEME.small),
+                         label(f"{fmt_int(sq.entries)} entries", THEME.small, THEME.weight))
+            tags.add(tag.arrange(DOWN, buff=0.1).next_to(sq, DOWN, buff=0.25))
+        VGroup(squares, tags).set_x(0)  # centred with the tags, which overhang the small squares
+        big = squares[-1]
+        axes = VGroup(label(f"{big.n} keys (columns)", THEME.tiny, THEME.key)
+                      .next_to(big, UP, buff=0.1),
+                      label(f"{big.n} queries (rows)", THEME.tiny, THEME.query)
+                      .rotate(np.pi / 2).next_to(big, LEFT, buff=0.1))
+        for sq, tag in zip(squares, tags, strict=True):
             self.narrate(f"{sq.n} words: {sq.n} \u00d7 {sq.n} = {fmt_int(sq.entries)} entries.")
             extra = [FadeIn(axes)] if sq is big else []
             self.play(Create(sq, lag_ratio=0.01), FadeIn(tag), *extra,
                       run_time=1.2 if sq.n < 32 else 2)
             self.settle(minimum=0.8)
         self.moment("grids")
+        return squares, VGroup(tags, axes)
 
+    def square_law(self, squares: VGroup) -> VGroup:
+        """The steps between neighbouring squares ("n ×2", "×4"), and the law they follow."""
         self.narrate("Double the words and the pattern has four times as many entries: it grows "
                      "with the square of the context length.")
-        self.ratios = VGroup()  # "×2 words, ×4 entries" between neighbouring squares
-        for k in range(len(self.squares) - 1):
-            a, b = self.squares[k], self.squares[k + 1]
+        ratios = VGroup()
+        for a, b in zip(squares[:-1], squares[1:], strict=True):
             tag = VGroup(label(f"n \u00d7{b.n // a.n}", THEME.tiny, THEME.muted),
                          label(f"\u00d7{b.entries // a.entries}", THEME.small,
                                THEME.highlight)).arrange(DOWN, buff=0.08)
             tag.move_to([(a.get_right()[0] + b.get_left()[0]) / 2, 0, 0])
-            tag.align_to(self.squares, DOWN).shift(UP * 0.05)
-            self.ratios.add(tag)
+            ratios.add(tag.align_to(squares, DOWN).shift(UP * 0.05))
         law = VGroup(formula(r"\text{entries} = n^2", size=THEME.heading),
                      label("twice the words: four times the entries", THEME.small, THEME.muted))
         law.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        law.align_to(self.squares, LEFT).align_to(self.squares[-1], UP).shift(DOWN * 0.3)
-        self.play(FadeIn(self.ratios, lag_ratio=0.3), FadeIn(law), run_time=2)
+        law.align_to(squares, LEFT).align_to(squares[-1], UP).shift(DOWN * 0.3)
+        self.play(FadeIn(ratios, lag_ratio=0.3), FadeIn(law), run_time=2)
         self.moment("square_law")
         self.settle()
+        return VGroup(ratios, law)
 
-        self.play(FadeOut(self.squares), FadeOut(self.captions_under), FadeOut(self.ratios),
-                  FadeOut(axes), FadeOut(law), run_time=0.8)
-        self.show_table()
-
-    # ---------------------------------------------------------------------------------
-    def show_table(self) -> None:
+    # ---- real context lengths -----------------------------------------------------------
+    def cost_table(self) -> Table:
+        """Entries and memory for one head and for a GPT-3-sized model, line by line."""
         p = self.params
         heads, layers = GPT3["n_heads"], GPT3["n_layers"]
-        self.costs = [pattern_cost(n, bytes_per_entry=p.bytes_per_entry) for n in p.lengths]
-        self.model_costs = [pattern_cost(n, heads, layers, p.bytes_per_entry)
-                            for n in p.lengths]
-        rows = [[label("context n", THEME.tiny, THEME.muted),
-                 label("entries n\u00b2 (one head)", THEME.tiny, THEME.weight),
-                 label("one head, fp16", THEME.tiny, THEME.muted),
-                 label(f"{heads} heads \u00d7 {layers} layers", THEME.tiny, THEME.muted),
-                 label("step", THEME.tiny, THEME.highlight)]]
-        previous = None
-        for cost, whole in zip(self.costs, self.model_costs, strict=True):
-            name = (p.marked or {}).get(cost.context_length)
-            n_cell = label(fmt_int(cost.context_length) + (f"  ({name})" if name else ""),
-                           THEME.small)
-            ratio = "\u2014" if previous is None else (
-                f"\u00d7{cost.context_length // previous.context_length} \u2192 "
-                f"\u00d7{cost.entries // previous.entries}")
-            rows.append([n_cell, label(fmt_int(cost.entries), THEME.small, THEME.weight),
-                         label(human_bytes(cost.bytes), THEME.small),
-                         label(human_bytes(whole.bytes), THEME.small),
-                         label(ratio, THEME.small, THEME.highlight)])
-            previous = cost
-        self.table = Table(rows, pitch=0.55, col_gap=0.55,
-                           align=["left", "right", "right", "right", "right"])
-        if self.table.width > 13.2:
-            self.table.scale_to_fit_width(13.2)
-        self.table.move_to([0, 0.35, 0])
+        costs = [pattern_cost(n, bytes_per_entry=p.bytes_per_entry) for n in p.lengths]
+        model_costs = [pattern_cost(n, heads, layers, p.bytes_per_entry) for n in p.lengths]
+        table = fit_width(Table(cost_rows(costs, model_costs, p.marked or {}, heads, layers),
+                                pitch=0.55, col_gap=0.55,
+                                align=["left", "right", "right", "right", "right"]))
+        table.move_to([0, 0.35, 0])
         notes = VGroup(
             label(f"memory if every pattern were stored whole, {p.bytes_per_entry} bytes per "
                   "entry (fp16)", THEME.tiny, THEME.muted),
@@ -156,31 +141,62 @@ class ContextSize(ExplainerScene):
             label("step: context \u2192 entries, compared with the line above", THEME.tiny,
                   THEME.muted))
         notes.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        notes.next_to(self.table, DOWN, buff=0.4).align_to(self.table, LEFT)
+        notes.next_to(table, DOWN, buff=0.4).align_to(table, LEFT)
 
         steps = []  # distinct (context ×, entries ×) steps, in order
-        for c0, c1 in zip(self.costs[:-1], self.costs[1:], strict=True):
+        for c0, c1 in zip(costs[:-1], costs[1:], strict=True):
             step = (c1.context_length // c0.context_length, c1.entries // c0.entries)
             if step not in steps:
                 steps.append(step)
         said = ", ".join(f"\u00d7{c} context \u2192 \u00d7{e} entries" for c, e in steps)
-        self.narrate(f"Real context lengths. Every step squares: {said}.")
-        self.play(FadeIn(self.table.rows[0]), Create(self.table.rule))
-        self.play(FadeIn(VGroup(*self.table.rows[1:]), lag_ratio=0.25), run_time=3)
+        spoken = ", ".join(f"{c} times the context gives {e} times the entries"
+                           for c, e in steps)
+        self.narrate(f"Real context lengths. Every step squares: {said}.",
+                     spoken=f"Real context lengths. Every step squares: {spoken}.")
+        self.play(FadeIn(table.rows[0]), Create(table.rule))
+        self.play(FadeIn(VGroup(*table.rows[1:]), lag_ratio=0.25), run_time=3)
         self.settle()
         # the named context (GPT-3's) gets a box and a sentence of its own
         k = next((i for i, n in enumerate(p.lengths) if n in (p.marked or {})), 0)
-        box = SurroundingRectangle(self.table.rows[k + 1], color=THEME.highlight, buff=0.1,
+        box = SurroundingRectangle(table.rows[k + 1], color=THEME.highlight, buff=0.1,
                                    stroke_width=2)
-        one, whole = self.costs[k], self.model_costs[k]
+        one, whole, longest = costs[k], model_costs[k], model_costs[-1]
         name = (p.marked or {}).get(one.context_length, "this model")
-        self.narrate(f"At {name}'s {fmt_int(one.context_length)} tokens one head's pattern "
-                     f"takes {human_bytes(one.bytes)}; all {fmt_int(heads * layers)} heads "
-                     f"together would take {human_bytes(whole.bytes)}. At "
-                     f"{fmt_int(p.lengths[-1])} tokens: {human_bytes(self.model_costs[-1].bytes)}.")
+        start = (f"At {name}'s {fmt_int(one.context_length)} tokens one head's pattern takes "
+                 f"{human_bytes(one.bytes)}; all {fmt_int(heads * layers)} heads together "
+                 f"would take {human_bytes(whole.bytes)}. At ")
+        end = f" tokens: {human_bytes(longest.bytes)}."
+        self.narrate(start + fmt_int(longest.context_length) + end,
+                     spoken=speakable(start + about(longest.context_length) + end))
         self.play(Create(box), FadeIn(notes), run_time=1.5)
         self.moment("table")
         self.settle()
         self.narrate("That is why context length is expensive: twice the context means four "
                      "times the pattern, in every head of every layer.")
         self.settle(minimum=2)
+        return table
+
+
+def cost_rows(costs: list[PatternCost], model_costs: list[PatternCost], marked: dict[int, str],
+              heads: int, layers: int) -> list[list]:
+    """The table's header and one row per context length: n, n², bytes, the model's
+    bytes, and the step from the line above (context ×, entries ×)."""
+    rows = [[label("context n", THEME.tiny, THEME.muted),
+             label("entries n\u00b2 (one head)", THEME.tiny, THEME.weight),
+             label("one head, fp16", THEME.tiny, THEME.muted),
+             label(f"{heads} heads \u00d7 {layers} layers", THEME.tiny, THEME.muted),
+             label("step", THEME.tiny, THEME.highlight)]]
+    previous = None
+    for cost, whole in zip(costs, model_costs, strict=True):
+        name = marked.get(cost.context_length)
+        n_cell = label(fmt_int(cost.context_length) + (f"  ({name})" if name else ""),
+                       THEME.small)
+        ratio = "\u2014" if previous is None else (
+            f"\u00d7{cost.context_length // previous.context_length} \u2192 "
+            f"\u00d7{cost.entries // previous.entries}")
+        rows.append([n_cell, label(fmt_int(cost.entries), THEME.small, THEME.weight),
+                     label(human_bytes(cost.bytes), THEME.small),
+                     label(human_bytes(whole.bytes), THEME.small),
+                     label(ratio, THEME.small, THEME.highlight)])
+        previous = cost
+    return rows

@@ -25,6 +25,7 @@ from manim import (
     FadeOut,
     GrowArrow,
     Line,
+    Mobject,
     Rectangle,
     VGroup,
     Write,
@@ -32,8 +33,13 @@ from manim import (
 
 from attention_core import load_model
 from attention_core.costs import GPT3
+from attention_core.model import ToyModel
+from attention_core.plane import SensePlane
+from attention_core.readouts import Reading
 from attention_core.similarity import cosine, dot, projection
 from scenes.kit import (
+    LEFT_SIDE,
+    PANEL,
     THEME,
     EmbeddingPlane,
     ExplainerScene,
@@ -41,14 +47,12 @@ from scenes.kit import (
     TokenRow,
     VectorColumn,
     WordToken,
+    fit_width,
     fmt,
     fmt_int,
     formula,
     label,
-    segment_markers,
 )
-
-PANEL_X = 3.75  # centre of the right-hand panel beside the plane
 
 
 @dataclass(frozen=True)
@@ -72,229 +76,232 @@ class EmbeddingsRecap(ExplainerScene):
 
     def construct(self) -> None:
         p = self.params
-        self.model = model = load_model()
-        self.view = model.plane(*p.senses)
-        self.words_as_vectors()
-        self.same_token()
-        self.similar_words_close()
-        self.dot_product()
-        self.meaningful_direction()
+        model = load_model()
+        view = model.plane(*p.senses)
+        xy = {w: view.coords(model.embed(w)).numpy() for w in p.plane_words}
+        colour = {w: word_colour(model.senses.read(model.embed(w)))
+                  for w in {*p.plane_words, *p.pair, *p.ranked, p.same}}
+        direction = model.embed(p.senses[0]) - model.embed(p.senses[1])
+
+        title = self.words_as_vectors(model)
+        self.same_token(model, title)
+        self.plane = plane = EmbeddingPlane.fit(np.vstack(list(xy.values())), LEFT_SIDE.width,
+                                                LEFT_SIDE.height, margin=0.3)
+        plane.move_to(LEFT_SIDE.center)
+        axis = across(plane, view.coords(direction).numpy())
+        panel = self.similar_words_close(model, view, xy, axis, colour)
+        self.dot_product(model, xy, colour, panel)
+        self.meaningful_direction(model, direction, axis, colour)
 
     # ---- 1. a token is a row of the embedding table ---------------------------------------
-    def words_as_vectors(self) -> None:
-        p = self.params
-        self.title = label("Recap: words as vectors", THEME.heading).to_edge(UP, buff=0.25)
-        self.columns = VGroup()
-        for k, word in enumerate(p.words):
+    def words_as_vectors(self, model: ToyModel) -> Mobject:
+        words = self.params.words
+        title = label("Recap: words as vectors", THEME.heading).to_edge(UP, buff=0.25)
+        columns = VGroup()
+        for k, word in enumerate(words):
             token = WordToken(word, THEME.body)
-            column = VectorColumn(self.model.embed(word).tolist(), THEME.embedding)
+            column = VectorColumn(model.embed(word).tolist(), THEME.embedding)
             column.next_to(token, DOWN, buff=0.3)
-            self.columns.add(VGroup(token, column).move_to(
-                [(k - (len(p.words) - 1) / 2) * 2.4, 0.3, 0]))
-        note = label(f"{self.model.d_model} numbers per word in this toy model; "
+            columns.add(VGroup(token, column).move_to([(k - (len(words) - 1) / 2) * 2.4, 0.3, 0]))
+        note = label(f"{model.d_model} numbers per word in this toy model; "
                      f"GPT-3 uses {fmt_int(GPT3['d_model'])}", THEME.small, THEME.muted)
-        note.next_to(self.columns, DOWN, buff=0.5)
+        note.next_to(columns, DOWN, buff=0.5)
         self.narrate("A language model turns each token into a vector: its row of the "
-                     f"embedding table. Here every word is {self.model.d_model} learned numbers.")
-        self.play(FadeIn(self.title))
-        self.play(FadeIn(self.columns, lag_ratio=0.15), run_time=2.5)
+                     f"embedding table. Here every word is {model.d_model} learned numbers.")
+        self.play(FadeIn(title))
+        self.play(FadeIn(columns, lag_ratio=0.15), run_time=2.5)
         self.play(FadeIn(note))
         self.moment("words_as_vectors")
         self.wait(3)
-        self.play(FadeOut(self.columns), FadeOut(note))
+        self.play(FadeOut(columns), FadeOut(note))
+        return title
 
     # ---- 2. identical tokens, identical vectors --------------------------------------------
-    def same_token(self) -> None:
+    def same_token(self, model: ToyModel, title: Mobject) -> None:
         p = self.params
-        self.same_columns = VGroup()
-        halves = VGroup()
+        columns, halves = VGroup(), VGroup()
         for k, sentence in enumerate(p.sentences):
-            trace = self.model.run(sentence)
+            trace = model.run(sentence)
             i = trace.position(p.same)
             row = TokenRow(trace.tokens, size=THEME.small, max_width=5.6)
             row[i].highlight(THEME.embedding)
             column = VectorColumn(trace.embeddings[i].tolist(), THEME.embedding,
                                   f"{p.same}'s vector here")
             column.next_to(row[i], DOWN, buff=0.5)
-            self.same_columns.add(column)
+            columns.add(column)
             halves.add(VGroup(row, column).move_to([(2 * k - 1) * 3.4, 0.2, 0]))
         equals = label("=", THEME.title).move_to(
-            (self.same_columns[0].entries.get_center() + self.same_columns[1].entries
-             .get_center()) / 2)
+            (columns[0].entries.get_center() + columns[1].entries.get_center()) / 2)
         self.narrate(f"The table has one row per token, so '{p.same}' starts as the very same "
                      "vector in every sentence, whatever the words around it.")
         self.play(FadeIn(halves, lag_ratio=0.2), run_time=2)
         self.play(Write(equals))
         self.moment("same_token")
         self.wait(3)
-        self.play(FadeOut(halves), FadeOut(equals), FadeOut(self.title))
+        self.play(FadeOut(halves), FadeOut(equals), FadeOut(title))
 
     # ---- 3. similar words sit close, in a flat view of 8-D ----------------------------------
-    def similar_words_close(self) -> None:
-        p, view = self.params, self.view
-        self.plane_xy = {w: self.view.coords(self.model.embed(w)).numpy() for w in p.plane_words}
-        self.direction = self.model.embed(p.senses[0]) - self.model.embed(p.senses[1])
-        d_xy = view.coords(self.direction).numpy()
-        pts = np.vstack(list(self.plane_xy.values()))
-        self.plane = plane = EmbeddingPlane.fit(pts, 6.3, 6.9, margin=0.3)
-        plane.to_edge(LEFT, buff=0.35).to_edge(DOWN, buff=0.3)
+    def similar_words_close(self, model: ToyModel, view: SensePlane, xy: dict[str, np.ndarray],
+                            axis: tuple[np.ndarray, np.ndarray], colour: dict[str, str]
+                            ) -> VGroup:
+        p, plane = self.params, self.plane
         # the fruit − tech line crosses the whole plane; labels keep off it and off the arrows
-        reach = min(abs(plane.x_range[0] / d_xy[0]), abs(plane.y_range[0] / d_xy[1]),
-                    abs(plane.x_range[1] / d_xy[0]), abs(plane.y_range[1] / d_xy[1])) * 0.95
-        self.axis_ends = (-reach * d_xy, reach * d_xy)
-        keep_clear = segment_markers(plane.p(self.axis_ends[0]), plane.p(self.axis_ends[1]), 30)
+        plane.labels.avoid_line(plane.p(axis[0]), plane.p(axis[1]), n=30)
         for w in p.pair:
-            keep_clear += segment_markers(plane.origin, plane.p(self.plane_xy[w]), 8)
-        rays = VGroup(*[plane.sense_ray(view.coords(self.model.embed(s)).numpy(), s,
+            plane.labels.avoid_line(plane.origin, plane.p(xy[w]), n=8)
+        rays = VGroup(*[plane.sense_ray(view.coords(model.embed(s)).numpy(), s,
                                         THEME.sense(s)) for s in p.senses])
-        self.marks = plane.word_points(list(self.plane_xy), pts, self.color_of,
-                                       avoid=[r[1] for r in rays] + keep_clear)
-        shares = {w: float(view.share_kept(self.model.embed(w))) for w in p.pair + (p.same,)}
-        self.share_rows = VGroup(*[VGroup(label(w, THEME.small, self.color_of(w)),
-                                          Number(100 * s, 0, THEME.small), label("%", THEME.small))
-                                   for w, s in shares.items()])
-        for row in self.share_rows:
+        marks = plane.word_points(list(xy), np.vstack(list(xy.values())), colour.get)
+        shares = {w: float(view.share_kept(model.embed(w))) for w in p.pair + (p.same,)}
+        share_rows = VGroup(*[VGroup(label(w, THEME.small, colour[w]),
+                                     Number(100 * s, 0, THEME.small), label("%", THEME.small))
+                              for w, s in shares.items()])
+        for row in share_rows:
             row[1].next_to(row[0], RIGHT, buff=0.25)
             row[2].next_to(row[1], RIGHT, buff=0.05)
-        self.share_rows.arrange(DOWN, buff=0.18, aligned_edge=LEFT)
-        self.panel = VGroup(
+        share_rows.arrange(DOWN, buff=0.18, aligned_edge=LEFT)
+        panel = VGroup(
             label("Similar words sit close", THEME.heading),
-            label(f"A flat view of the {self.model.d_model}-D space: the plane",
+            label(f"A flat view of the {model.d_model}-D space: the plane",
                   THEME.small, THEME.muted),
             label(f"through the '{p.senses[0]}' and '{p.senses[1]}' embeddings.", THEME.small,
                   THEME.muted),
             label("How much of each vector the view shows", THEME.small),
             label("(its share of the squared length):", THEME.small),
-            self.share_rows,
+            share_rows,
         ).arrange(DOWN, buff=0.16, aligned_edge=LEFT)
-        self.panel[3].shift(DOWN * 0.25)
-        self.panel[4:].shift(DOWN * 0.25)
-        self.panel.move_to([PANEL_X, 0.6, 0])
+        panel[3:].shift(DOWN * 0.25)
+        fit_width(panel, PANEL.width).move_to([PANEL.x, 0.6, 0])
         self.narrate("Words used alike get similar vectors. Seen in the plane of the fruit and "
                      "tech directions, fruits cluster on one side and tech words on the other.")
         self.play(Create(plane.reference), run_time=1.5)
-        self.play(FadeIn(rays, lag_ratio=0.3), FadeIn(self.marks, lag_ratio=0.08), run_time=2.5)
-        self.play(FadeIn(self.panel[:3]))
+        self.play(FadeIn(rays, lag_ratio=0.3), FadeIn(marks, lag_ratio=0.08), run_time=2.5)
+        self.play(FadeIn(panel[:3]))
         self.wait(3.5)
         self.narrate("But this is a projection of 8 dimensions onto 2: the view keeps only part "
                      "of each vector. What looks close here need not be close in full.")
-        self.play(FadeIn(self.panel[3:], lag_ratio=0.1), run_time=1.5)
+        self.play(FadeIn(panel[3:], lag_ratio=0.1), run_time=1.5)
         self.moment("plane")
         self.wait(7.5)
-        self.rays = rays
-
-    def color_of(self, word: str) -> str:
-        """A word's sense colour when the model reads it clearly, neutral when torn."""
-        probs = self.model.sense_probabilities(self.model.embed(word))
-        if float(probs.max()) < 0.6:
-            return THEME.embedding
-        return THEME.sense(self.model.sense_of(self.model.embed(word)))
+        return panel
 
     # ---- 4. dot product and cosine, computed in 8-D -----------------------------------------
-    def dot_product(self) -> None:
+    def dot_product(self, model: ToyModel, xy: dict[str, np.ndarray], colour: dict[str, str],
+                    panel: VGroup) -> None:
         a, b, c = self.params.pair
         plane = self.plane
-        e = {w: self.model.embed(w) for w in (a, b, c)}
-        self.pair_arrows = VGroup(*[plane.arrow(self.plane_xy[w], self.color_of(w), width=4)
-                                    for w in (a, b, c)])
+        e = {w: model.embed(w) for w in (a, b, c)}
+        arrows = VGroup(*[plane.arrow(xy[w], colour[w], width=4) for w in (a, b, c)])
         rule = formula(r"\cos(a,b) = \frac{a \cdot b}{|a|\,|b|}", size=THEME.body)
-        self.pair_columns = VGroup(*[VectorColumn(e[w].tolist(), self.color_of(w), w)
-                                     for w in (a, b, c)]).arrange(RIGHT, buff=0.55)
-        self.similarities = VGroup()
+        columns = VGroup(*[VectorColumn(e[w].tolist(), colour[w], w)
+                           for w in (a, b, c)]).arrange(RIGHT, buff=0.55)
+        similarities = VGroup()
         for x, y in ((a, b), (a, c)):
-            self.similarities.add(VGroup(
+            similarities.add(VGroup(
                 label(f"{x} \u00b7 {y} =", THEME.small), Number(float(dot(e[x], e[y])), 2),
                 label("  cos =", THEME.small, THEME.muted),
                 Number(float(cosine(e[x], e[y])), 2)).arrange(RIGHT, buff=0.15))
-        self.similarities.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
-        flat = float(cosine(torch.as_tensor(self.plane_xy[a]), torch.as_tensor(self.plane_xy[b])))
+        similarities.arrange(DOWN, buff=0.2, aligned_edge=LEFT)
+        flat = float(cosine(torch.as_tensor(xy[a]), torch.as_tensor(xy[b])))
         true = float(cosine(e[a], e[b]))
         warning = VGroup(
             label(f"cos({a}, {b})", THEME.small),
             VGroup(label("read off the flat picture:", THEME.small, THEME.muted),
                    Number(flat, 2, THEME.small, THEME.muted)).arrange(RIGHT, buff=0.15),
-            VGroup(label(f"computed in all {self.model.d_model} dimensions:", THEME.small),
+            VGroup(label(f"computed in all {model.d_model} dimensions:", THEME.small),
                    Number(true, 2, THEME.small)).arrange(RIGHT, buff=0.15),
         ).arrange(DOWN, buff=0.12, aligned_edge=LEFT)
         warning[1:].shift(RIGHT * 0.3)
-        right = VGroup(rule, self.pair_columns, self.similarities, warning)
-        right.arrange(DOWN, buff=0.35).move_to([PANEL_X, -0.1, 0])
+        right = VGroup(rule, columns, similarities, warning).arrange(DOWN, buff=0.35)
+        fit_width(right, PANEL.width).move_to([PANEL.x, -0.1, 0])
         ab, ac = float(dot(e[a], e[b])), float(dot(e[a], e[c]))
         self.narrate(f"The dot product multiplies matching entries and adds them up: "
                      f"{a}\u00b7{b} is {fmt(ab)}, {a}\u00b7{c} is {fmt(ac)}. Aligned vectors "
                      "give a large positive number.")
-        self.play(FadeOut(self.panel), *[GrowArrow(arr) for arr in self.pair_arrows])
-        self.play(FadeIn(self.pair_columns, lag_ratio=0.15), run_time=1.5)
-        self.play(FadeIn(self.similarities[0][:2]), FadeIn(self.similarities[1][:2]),
-                  run_time=1.5)
+        self.play(FadeOut(panel), *[GrowArrow(arr) for arr in arrows])
+        self.play(FadeIn(columns, lag_ratio=0.15), run_time=1.5)
+        self.play(FadeIn(similarities[0][:2]), FadeIn(similarities[1][:2]), run_time=1.5)
         self.wait(3.5)
         self.narrate("Cosine similarity divides out the lengths: 1 means the same direction, "
                      "0 unrelated, \u22121 opposite.")
-        self.play(Write(rule), FadeIn(self.similarities[0][2:]),
-                  FadeIn(self.similarities[1][2:]), run_time=1.5)
+        self.play(Write(rule), FadeIn(similarities[0][2:]), FadeIn(similarities[1][2:]),
+                  run_time=1.5)
         self.wait(3.5)
         looks = "more" if flat > true else "less"
         self.narrate(f"Careful: the flat view makes {a} and {b} look {looks} aligned than they "
-                     f"are. Compute cosines in all {self.model.d_model} dimensions, never from "
+                     f"are. Compute cosines in all {model.d_model} dimensions, never from "
                      "the picture.")
         self.play(FadeIn(warning), run_time=1)
         self.moment("dot_product")
         self.wait(5.5)
-        self.play(FadeOut(right), FadeOut(self.pair_arrows))
+        self.play(FadeOut(right), FadeOut(arrows))
 
     # ---- 5. a direction that carries meaning -------------------------------------------------
-    def meaningful_direction(self) -> None:
+    def meaningful_direction(self, model: ToyModel, direction: torch.Tensor,
+                             axis: tuple[np.ndarray, np.ndarray], colour: dict[str, str]
+                             ) -> None:
         p, plane = self.params, self.plane
-        start, end = self.axis_ends
-        axis = DashedLine(plane.p(start), plane.p(end), color=THEME.highlight, stroke_width=2.5,
-                          dash_length=0.12)
-        axis.add_tip(tip_length=0.22, tip_width=0.18)
-        axis_tag = label(f"{p.senses[0]} \u2212 {p.senses[1]}", THEME.small, THEME.highlight)
-        axis_tag.next_to(plane.p(end), DOWN, buff=0.1).shift(LEFT * 0.4)
-        values = projection(torch.stack([self.model.embed(w) for w in p.ranked]),
-                            self.direction)
+        line = DashedLine(plane.p(axis[0]), plane.p(axis[1]), color=THEME.highlight,
+                          stroke_width=2.5, dash_length=0.12)
+        line.add_tip(tip_length=0.22, tip_width=0.18)
+        name = f"{p.senses[0]} \u2212 {p.senses[1]}"
+        tag = plane.labels.place(label(name, THEME.small, THEME.highlight), plane.p(axis[1]),
+                                 preferred=DOWN + LEFT)
+        values = projection(torch.stack([model.embed(w) for w in p.ranked]), direction)
         order = torch.argsort(values, descending=True, stable=True).tolist()
-        self.ranking = [(p.ranked[k], float(values[k])) for k in order]
-        self.rank_rows, zero = self.ranking_bars(self.ranking)
-        ranked = VGroup(zero, self.rank_rows)
-        heading = label(f"Along {p.senses[0]} \u2212 {p.senses[1]}", THEME.heading)
-        heading.next_to(self.rank_rows, UP, buff=0.35).set_x(PANEL_X)
-        note = VGroup(label(f"{p.senses[0]} \u2212 {p.senses[1]} lies in the plane, so the",
-                            THEME.small, THEME.muted),
+        rows, zero = ranking_bars([(p.ranked[k], float(values[k])) for k in order], colour)
+        heading = label(f"Along {name}", THEME.heading)
+        heading.next_to(rows, UP, buff=0.35).set_x(PANEL.x)
+        note = VGroup(label(f"{name} lies in the plane, so the", THEME.small, THEME.muted),
                       label("picture shows these projections exactly", THEME.small,
                             THEME.muted)).arrange(DOWN, buff=0.1)
-        note.next_to(self.rank_rows, DOWN, buff=0.3)
-        note.set_x(PANEL_X)
+        note.next_to(rows, DOWN, buff=0.3).set_x(PANEL.x)
         self.narrate(f"Directions carry meaning. Subtract the {p.senses[1]} embedding from the "
                      f"{p.senses[0]} one: the difference points from tech toward fruit.")
-        self.play(Create(axis), FadeIn(axis_tag), run_time=2)
+        self.play(Create(line), FadeIn(tag), run_time=2)
         self.play(FadeIn(heading))
         self.wait(3)
         self.narrate("Project each word onto that direction (a dot product with the unit "
                      "vector) and the words line up by meaning, fruits at one end, tech at the "
                      f"other, '{p.same}' in between.")
-        self.play(FadeIn(ranked, lag_ratio=0.1), run_time=3)
+        self.play(FadeIn(VGroup(zero, rows), lag_ratio=0.1), run_time=3)
         self.play(FadeIn(note))
         self.moment("direction")
         self.wait(6)
 
-    def ranking_bars(self, ranking: list[tuple[str, float]]) -> tuple[VGroup, Line]:
-        """One row per word: name, a bar left (tech side) or right (fruit side), the value."""
-        scale = 1.35 / max(abs(v) for _, v in ranking)
-        centre_x = PANEL_X + 0.35
-        rows = VGroup()
-        for k, (word, value) in enumerate(ranking):
-            y = 1.9 - 0.42 * k
-            name = label(word, THEME.small, self.color_of(word))
-            name.move_to([centre_x - 1.55, y, 0], aligned_edge=RIGHT)
-            width = max(abs(value) * scale, 0.02)
-            bar = Rectangle(width=width, height=0.26, stroke_width=0,
-                            fill_color=self.color_of(word), fill_opacity=0.85)
-            bar.move_to([centre_x, y, 0], aligned_edge=LEFT if value >= 0 else RIGHT)
-            number = Number(value, 2, THEME.tiny).move_to([centre_x + 1.75, y, 0],
-                                                          aligned_edge=LEFT)
-            rows.add(VGroup(name, bar, number))
-        zero = Line([centre_x, rows.get_top()[1] + 0.1, 0],
-                    [centre_x, rows.get_bottom()[1] - 0.1, 0], stroke_width=1.5,
-                    color=THEME.muted)
-        return rows, zero
+
+def word_colour(reading: Reading) -> str:
+    """A word's sense colour when the model reads it clearly, neutral when torn."""
+    (_, p), = reading.top(1)
+    return THEME.sense(reading.best) if p >= 0.6 else THEME.embedding
+
+
+def across(plane: EmbeddingPlane, d: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ends (plane coordinates) of the line through the origin along d that crosses
+    the whole plane, stopping just short of its edges."""
+    reach = min(abs(plane.x_range[0] / d[0]), abs(plane.y_range[0] / d[1]),
+                abs(plane.x_range[1] / d[0]), abs(plane.y_range[1] / d[1])) * 0.95
+    return -reach * d, reach * d
+
+
+def ranking_bars(ranking: list[tuple[str, float]], colour: dict[str, str]
+                 ) -> tuple[VGroup, Line]:
+    """One row per word: name, a bar left (tech side) or right (fruit side), the value."""
+    scale = 1.35 / max(abs(v) for _, v in ranking)
+    centre_x = PANEL.x + 0.35
+    rows = VGroup()
+    for k, (word, value) in enumerate(ranking):
+        y = 1.9 - 0.42 * k
+        name = label(word, THEME.small, colour[word])
+        name.move_to([centre_x - 1.55, y, 0], aligned_edge=RIGHT)
+        width = max(abs(value) * scale, 0.02)
+        bar = Rectangle(width=width, height=0.26, stroke_width=0,
+                        fill_color=colour[word], fill_opacity=0.85)
+        bar.move_to([centre_x, y, 0], aligned_edge=LEFT if value >= 0 else RIGHT)
+        number = Number(value, 2, THEME.tiny).move_to([centre_x + 1.75, y, 0],
+                                                      aligned_edge=LEFT)
+        rows.add(VGroup(name, bar, number))
+    zero = Line([centre_x, rows.get_top()[1] + 0.1, 0],
+                [centre_x, rows.get_bottom()[1] - 0.1, 0], stroke_width=1.5,
+                color=THEME.muted)
+    return rows, zero

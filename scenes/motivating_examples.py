@@ -13,16 +13,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Mobject, VGroup, Write
 
 from attention_core import load_model
+from attention_core.model import ToyModel
+from attention_core.readouts import Reading
 from scenes.kit import (
     THEME,
     ExplainerScene,
-    Number,
+    SenseReadout,
     TokenRow,
     VectorColumn,
+    fit_width,
     fmt,
     label,
 )
@@ -66,14 +68,13 @@ class MotivatingExamples(ExplainerScene):
     params = MotivatingParams()
 
     def construct(self) -> None:
-        self.model = load_model()
-        self.title = label("One word, several meanings", THEME.heading).to_edge(UP, buff=0.2)
-        self.play(FadeIn(self.title))
+        model = load_model()
+        title = label("One word, several meanings", THEME.heading).to_edge(UP, buff=0.2)
+        self.play(FadeIn(title))
         mole, tower, apple = self.params.examples
-        self.screens: dict[str, VGroup] = {}
 
         # ---- mole, in detail -----------------------------------------------------------
-        screen = self.show_sentences(mole)
+        screen = ExampleScreen(model, mole, title)
         self.narrate(f"Three sentences, three meanings of '{mole.word}': a small animal, a unit "
                      "of amount in chemistry, a spot on the skin.")
         self.play(FadeIn(screen.rows, lag_ratio=0.2), run_time=2)
@@ -84,17 +85,16 @@ class MotivatingExamples(ExplainerScene):
         self.play(Write(screen.equals), run_time=1)
         self.wait(2.5)
         self.narrate("That single vector is torn between the senses: the model reads it as "
-                     f"{self.reading(self.model.embed(mole.word), 3)}.")
+                     f"{said(screen.before.reading, 3)}.")
         self.play(FadeIn(screen.before), run_time=1)
         self.moment("same_vector")
         self.wait(5)
         self.narrate("Context must refine it. After the attention head, each sentence gives "
                      f"'{mole.word}' a new vector E + \u0394E; the embedding E stays as it was.")
-        self.refine(screen)
+        self.refine(screen, run_time=2)
         self.wait(4.5)
-        senses = [self.model.sense_of(t.outputs[t.position(mole.word)]) for t in screen.traces]
-        self.narrate(f"Now the context vectors read as {', '.join(senses)}. Same token, same E, "
-                     f"{len(set(senses))} meanings.")
+        self.narrate(f"Now the context vectors read as {', '.join(screen.senses)}. Same token, "
+                     f"same E, {len(set(screen.senses))} meanings.")
         self.play(FadeIn(screen.after, lag_ratio=0.2), run_time=1.5)
         self.moment("mole_senses")
         self.wait(4.5)
@@ -102,14 +102,14 @@ class MotivatingExamples(ExplainerScene):
 
         # ---- tower and apple, more briefly ------------------------------------------------
         for example, moment in ((tower, "tower"), (apple, "apple")):
-            screen = self.show_sentences(example)
+            screen = ExampleScreen(model, example, title)
             self.narrate(f"'{example.word}': again one embedding E, identical in every "
                          "sentence, and a different E + \u0394E in each.")
             self.play(FadeIn(screen.rows, lag_ratio=0.2), FadeIn(screen.embeddings),
                       FadeIn(screen.equals), FadeIn(screen.before), run_time=2)
             self.wait(3)
-            self.refine(screen, quick=True)
-            self.narrate(self.summary(example))
+            self.refine(screen, run_time=1.4)
+            self.narrate(verdict(screen.senses, len(model.topics)))
             self.play(FadeIn(screen.after, lag_ratio=0.2), FadeIn(screen.note), run_time=1.5)
             self.moment(moment)
             self.wait(6)
@@ -120,94 +120,74 @@ class MotivatingExamples(ExplainerScene):
         self.wait(5.5)
 
     # ---------------------------------------------------------------------------------
-    def show_sentences(self, example: Example) -> VGroup:
-        """Build (not play) a screen: the sentences, E per sentence, the readouts."""
-        model, word = self.model, example.word
-        traces = [model.run(s) for s in example.sentences]
-        n = len(traces)
-        screen = VGroup()
-        screen.word, screen.traces = word, traces
-        screen.rows = VGroup()
-        for k, trace in enumerate(traces):
-            tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9.5)
-            tokens[trace.position(word)].highlight(THEME.embedding)
-            tag = label(f"({k + 1})", THEME.small, THEME.muted)
-            screen.rows.add(VGroup(tag, tokens).arrange(RIGHT, buff=0.25))
-        screen.rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        screen.rows.next_to(self.title, DOWN, buff=0.3).set_x(0)
+    def refine(self, screen: ExampleScreen, run_time: float) -> None:
+        """E slides left and is dimmed (kept in view); E + ΔE appears to its right.
 
-        centres = [(k - (n - 1) / 2) * COLUMN_GAP for k in range(n)]
-        screen.centres = centres
-        screen.embeddings = VGroup()
-        for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
-            column = VectorColumn(trace.embeddings[trace.position(word)].tolist(),
-                                  THEME.embedding, f"E in ({k + 1})")
-            column.move_to([x, -0.55, 0])
-            screen.embeddings.add(column)
-        screen.equals = VGroup(*[label("=", THEME.title).move_to(
-            (a.entries.get_center() + b.entries.get_center()) / 2)
-            for a, b in zip(screen.embeddings[:-1], screen.embeddings[1:], strict=True)])
-        screen.before = self.readout(model.embed(word), f"E of '{word}' reads as", top=3)
-        screen.before.move_to([0, -2.45, 0])
-        screen.contexts = VGroup()
-        screen.after = VGroup()
-        for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
-            out = trace.outputs[trace.position(word)]
-            column = VectorColumn(out.tolist(), THEME.output, f"E + \u0394E ({k + 1})")
-            column.move_to([x + SPLIT, -0.55, 0])
-            screen.contexts.add(column)
-            screen.after.add(self.readout(out, "E + \u0394E reads as", top=1).move_to([x, -2.4, 0]))
-        note = example.note.format(topics=len(model.topics))
-        screen.note = (label(note, THEME.tiny, THEME.muted).move_to([0, -3.65, 0])
-                       if example.note else VGroup())
-        screen.add(screen.rows, screen.embeddings, screen.equals, screen.before,
-                   screen.contexts, screen.after, screen.note)
-        self.screens[word] = screen
-        return screen
+        E's own reading moves down and stays, so before and after can be compared."""
+        self.play(FadeOut(screen.equals),
+                  screen.before.animate.set_y(-3.15).set_opacity(0.75),
+                  *[col.animate.shift(LEFT * SPLIT).set_opacity(0.55)
+                    for col in screen.embeddings], run_time=0.6 * run_time)
+        self.play(FadeIn(screen.contexts, shift=RIGHT * 0.3, lag_ratio=0.2), run_time=run_time)
 
-    def clear(self, screen: VGroup) -> None:
+    def clear(self, screen: ExampleScreen) -> None:
         """Fade out the parts of a screen that are on show (not those already gone)."""
         shown = [part for part in screen.submobjects if part in self.mobjects]
         self.play(*[FadeOut(part) for part in shown])
 
-    def refine(self, screen: VGroup, quick: bool = False) -> None:
-        """E slides left and is dimmed (kept in view); E + ΔE appears to its right.
 
-        E's own reading moves down and stays, so before and after can be compared."""
-        t = 0.7 if quick else 1.0
-        self.play(FadeOut(screen.equals),
-                  screen.before.animate.set_y(-3.15).set_opacity(0.75),
-                  *[col.animate.shift(LEFT * SPLIT).set_opacity(0.55)
-                    for col in screen.embeddings], run_time=1.2 * t)
-        self.play(FadeIn(screen.contexts, shift=RIGHT * 0.3, lag_ratio=0.2), run_time=2 * t)
+class ExampleScreen(VGroup):
+    """One word's screen, built (not played): its sentences as rows tagged (k), the word's
+    E in each sentence side by side with = between them, E's reading, then each sentence's
+    E + ΔE beside its E, with that vector's reading under the pair."""
 
-    def readout(self, vector, heading: str, top: int) -> VGroup:
-        """The model's topic softmax for a vector: its `top` senses and their probabilities."""
-        probs = self.model.sense_probabilities(vector)
-        order = np.argsort(-probs.numpy(), kind="stable")[:top]
-        parts: list[Mobject] = [label(heading, THEME.small, THEME.muted)]
-        for t in order:
-            sense = self.model.topics[int(t)]
-            item = VGroup(label(sense, THEME.small, THEME.sense(sense)),
-                          Number(float(probs[t]), 2, THEME.small)).arrange(RIGHT, buff=0.12)
-            parts.append(item)
-        group = VGroup(*parts).arrange(RIGHT, buff=0.3)
-        if top == 1:
-            group.arrange(DOWN, buff=0.1)
-        return group
+    def __init__(self, model: ToyModel, example: Example, title: Mobject):
+        super().__init__()
+        word = example.word
+        traces = [model.run(s) for s in example.sentences]
+        self.rows = VGroup()
+        for k, trace in enumerate(traces):
+            tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9.5)
+            tokens[trace.position(word)].highlight(THEME.embedding)
+            tag = label(f"({k + 1})", THEME.small, THEME.muted)
+            self.rows.add(VGroup(tag, tokens).arrange(RIGHT, buff=0.25))
+        self.rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
+        self.rows.next_to(title, DOWN, buff=0.3).set_x(0)
 
-    def reading(self, vector, top: int) -> str:
-        """'medicine 0.35, chemistry 0.32, animal 0.31': the model's top senses, as text."""
-        probs = self.model.sense_probabilities(vector)
-        order = np.argsort(-probs.numpy(), kind="stable")[:top]
-        return ", ".join(f"{self.model.topics[int(t)]} {fmt(float(probs[t]))}" for t in order)
+        centres = [(k - (len(traces) - 1) / 2) * COLUMN_GAP for k in range(len(traces))]
+        self.embeddings = VGroup()
+        self.contexts = VGroup()
+        self.after = VGroup()
+        for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
+            i = trace.position(word)
+            self.embeddings.add(VectorColumn(trace.embeddings[i].tolist(), THEME.embedding,
+                                             f"E in ({k + 1})").move_to([x, -0.55, 0]))
+            out = trace.outputs[i]
+            self.contexts.add(VectorColumn(out.tolist(), THEME.output, f"E + \u0394E ({k + 1})")
+                              .move_to([x + SPLIT, -0.55, 0]))
+            self.after.add(SenseReadout("E + \u0394E reads as", model.senses.read(out), top=1,
+                                        stacked=True).move_to([x, -2.4, 0]))
+        self.senses = [shown.reading.best for shown in self.after]
+        self.equals = VGroup(*[label("=", THEME.title).move_to(
+            (a.entries.get_center() + b.entries.get_center()) / 2)
+            for a, b in zip(self.embeddings[:-1], self.embeddings[1:], strict=True)])
+        self.before = SenseReadout(f"E of '{word}' reads as", model.senses.read(model.embed(word)),
+                                   top=3).move_to([0, -2.45, 0])
+        note = example.note.format(topics=len(model.topics))
+        self.note = (fit_width(label(note, THEME.tiny, THEME.muted)).move_to([0, -3.65, 0])
+                     if example.note else VGroup())
+        self.add(self.rows, self.embeddings, self.equals, self.before, self.contexts,
+                 self.after, self.note)
 
-    def summary(self, example: Example) -> str:
-        """What the readouts say, in words, from the model's own verdicts."""
-        senses = [self.model.sense_of(t.outputs[t.position(example.word)])
-                  for t in self.screens[example.word].traces]
-        if len(set(senses)) == 1:
-            return (f"All read as {senses[0]} here; the toy model has only "
-                    f"{len(self.model.topics)} topics. But the numbers differ: each context "
-                    "left its mark.")
-        return f"The context vectors read as {' and '.join(senses)}: context decides."
+
+def said(reading: Reading, top: int) -> str:
+    """'medicine 0.35, chemistry 0.32, animal 0.31': a reading's top senses, for a caption."""
+    return ", ".join(f"{sense} {fmt(p)}" for sense, p in reading.top(top))
+
+
+def verdict(senses: list[str], topics: int) -> str:
+    """What the context vectors' readings say, in words."""
+    if len(set(senses)) == 1:
+        return (f"All read as {senses[0]} here; the toy model has only {topics} topics. "
+                "But the numbers differ: each context left its mark.")
+    return f"The context vectors read as {' and '.join(senses)}: context decides."

@@ -19,3 +19,7 @@ from scenes.kit import about
 def test_about(count, said):
     assert about(count) == said
     assert unpronounceable(said) == "" and speakable(said) == said
+
+
+def test_the_voice_can_say_it_in_a_sentence():
+    assert not unpronounceable(speakable(f"At {about(1_048_576)} tokens"))

@@ -18,12 +18,14 @@ from .layout import (
     LabelSpace,
     MainPicture,
     Region,
+    at_top,
     fit_width,
     keep_inside,
     overlaps,
     place_label,
     segment_markers,
 )
+from .leaders import compass, leader
 from .live import LiveNumber, LiveWeightBars, refresh
 from .moving import MovingGrid
 from .plane import EmbeddingPlane, ghost, tip_label
@@ -39,13 +41,11 @@ from .vectors import MatrixBox, VectorColumn, bracket
 
 __all__ = [
     "CAPTIONS", "FRAME", "LEFT_SIDE", "MINUS", "PANEL", "SAFE", "STAGE", "SUB", "THEME",
-    "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace",
-    "LiveNumber", "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid",
-    "NoParams",
+    "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace", "LiveNumber",
+    "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid", "NoParams",
     "Number", "ParamError", "Percent", "ReadingRow", "ReadingsTable", "Region", "ScoreRow",
-    "SenseReadout", "Table",
-    "TokenRow", "VectorColumn", "WeightBars", "WordToken", "about", "attention_formula", "blend",
-    "bracket", "fit_width", "fmt", "fmt_int", "formula", "ghost", "heat_fill", "keep_inside",
-    "label", "overlaps", "place_label", "refresh", "score_fill", "segment_markers",
-    "tip_label",
+    "SenseReadout", "Table", "TokenRow", "VectorColumn", "WeightBars", "WordToken", "about",
+    "at_top", "attention_formula", "blend", "bracket", "compass", "fit_width", "fmt", "fmt_int",
+    "formula", "ghost", "heat_fill", "keep_inside", "label", "leader", "overlaps", "place_label",
+    "refresh", "score_fill", "segment_markers", "tip_label"
 ]

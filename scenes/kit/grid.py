@@ -14,10 +14,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Circle, Square, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Circle, Mobject, Square, VGroup
 
 from .layout import MainPicture
-from .text import MINUS, Number, label
+from .text import MINUS, Number, fmt, label
 from .theme import THEME
 
 
@@ -59,6 +59,15 @@ class AttentionGrid(MainPicture, VGroup):
         self.rows, self.cols = list(rows), list(cols)
         finite = self.values[self.mask]
         scale = score_scale or (float(np.abs(finite).max()) if finite.size else 1.0) or 1.0
+        # Numbers are never shrunk below the theme's smallest size (THEME.tiny, legible at
+        # 1080p): a cell too narrow for its widest number grows instead.
+        number_size = max(THEME.tiny, THEME.tiny * cell / 0.62)
+        if show_numbers:
+            texts = [fmt(v, decimals) for v in self.values[self.mask]]
+            texts += [f"{MINUS}∞" if kind == "scores" else "0"] if (~self.mask).any() else []
+            widest = max((label(t, number_size).width for t in texts), default=0.0)
+            cell = max(cell, widest / 0.88)
+        self.cell_size = cell
 
         self.cells = VGroup()
         self.marks = VGroup()  # discs, when weights are drawn without numbers
@@ -74,9 +83,7 @@ class AttentionGrid(MainPicture, VGroup):
                     box.set_fill(THEME.masked, 1)
                     if show_numbers:
                         text = f"{MINUS}∞" if kind == "scores" else "0"
-                        mark = label(text, THEME.tiny * cell / 0.62, THEME.muted).move_to(box)
-                        if mark.width > cell * 0.88:
-                            mark.scale_to_fit_width(cell * 0.88)
+                        mark = label(text, number_size, THEME.muted).move_to(box)
                         self.number_group.add(mark)
                     continue
                 if kind == "scores":
@@ -91,9 +98,7 @@ class AttentionGrid(MainPicture, VGroup):
                                   fill_color=THEME.weight, fill_opacity=0.9)
                     self.marks.add(disc.move_to(box))
                 if show_numbers:
-                    num = Number(v, decimals, THEME.tiny * cell / 0.62, ink).move_to(box)
-                    if num.width > cell * 0.88:
-                        num.scale_to_fit_width(cell * 0.88)
+                    num = Number(v, decimals, number_size, ink).move_to(box)
                     self.numbers[i][j] = num
                     self.number_group.add(num)
         self.add(self.cells, self.marks, self.number_group)
@@ -119,6 +124,13 @@ class AttentionGrid(MainPicture, VGroup):
             ct.next_to(self.col_labels, UP, buff=0.1)
             self.titles.add(rt, ct)
             self.add(self.titles)
+
+    def caption(self, caption: Mobject, buff: float = 0.2) -> Mobject:
+        """Put `caption` (the grid's name: "q·k", "softmax of each row") just under the
+        cells, centred on them: the grid is wider than its cells (row labels hang off to
+        the left, row sums to the right), so centring under the whole grid would put it
+        off the cells it names."""
+        return caption.next_to(self.cells, DOWN, buff=buff).set_x(self.cells.get_x())
 
     def cell(self, i: int, j: int) -> Square:
         return self.cells[i * len(self.cols) + j]

@@ -85,6 +85,18 @@ LEFT_SIDE = Region(SAFE.left, -0.2, STAGE.bottom, STAGE.top)
 PANEL = Region(0.6, SAFE.right, STAGE.bottom, STAGE.top)
 
 
+def at_top(m: Mobject, x: float = 0.0, region: Region = SAFE) -> Mobject:
+    """Put `m` (a clip's title) at the top of `region`, centred on `x`, fitted to its
+    width: every scene's title in the same place, inside the title-safe area."""
+    fit_width(m, region.width)
+    m.move_to([x, region.top - m.height / 2, 0])
+    if m.get_left()[0] < region.left:
+        m.shift((region.left - m.get_left()[0]) * RIGHT)
+    if m.get_right()[0] > region.right:
+        m.shift((m.get_right()[0] - region.right) * LEFT)
+    return m
+
+
 def fit_width(m: Mobject, width: float = SAFE.width) -> Mobject:
     """Shrink `m` to `width` if it is wider (a long sentence, a wide row of numbers)."""
     if m.width > width:
@@ -157,11 +169,15 @@ class LabelSpace:
     def avoid(self, *mobjects: Mobject) -> None:
         self.obstacles.extend(mobjects)
 
-    def avoid_line(self, start: np.ndarray, end: np.ndarray, n: int = 12) -> None:
-        self.obstacles.extend(segment_markers(np.asarray(start), np.asarray(end), n))
+    def avoid_line(self, start: np.ndarray, end: np.ndarray, n: int = 12) -> list[Mobject]:
+        """Keep labels off the segment start-end; returns its markers, to `forget` later."""
+        markers = segment_markers(np.asarray(start), np.asarray(end), n)
+        self.obstacles.extend(markers)
+        return markers
 
     def forget(self, *mobjects: Mobject) -> None:
-        gone = {id(m) for m in mobjects}
+        """Free the room of labels (or groups holding them, markers) that are going away."""
+        gone = {id(part) for m in mobjects for part in m.get_family()}
         self.obstacles = [m for m in self.obstacles if id(m) not in gone]
 
     def place(self, tag: Mobject, anchor: np.ndarray, preferred: np.ndarray = UR,

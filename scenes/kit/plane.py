@@ -12,22 +12,20 @@ from collections.abc import Sequence
 
 import numpy as np
 from manim import (
-    DL,
     DOWN,
     LEFT,
     RIGHT,
     UP,
-    UR,
     Arrow,
     DashedLine,
     Dot,
-    Line,
     Mobject,
     NumberPlane,
     VGroup,
 )
 
-from .layout import LabelSpace, MainPicture, keep_inside, place_label
+from .layout import LabelSpace, MainPicture, keep_inside
+from .leaders import compass, leader
 from .text import label
 from .theme import THEME
 
@@ -71,12 +69,10 @@ class EmbeddingPlane(MainPicture, VGroup):
         return Arrow(self.p(start), self.p(to), buff=0, color=color, stroke_width=width,
                      max_tip_length_to_length_ratio=0.12, max_stroke_width_to_length_ratio=8)
 
-    def tip_label(self, arrow: Arrow, text: str, color: str,
-                  placed: list[Mobject] | None = None, size: float | None = None) -> VGroup:
+    def tip_label(self, arrow: Arrow, text: str, color: str, size: float | None = None
+                  ) -> VGroup:
         """`tip_label` kept inside this plane, clear of its other labels (`self.labels`)."""
-        if placed is not None:
-            return tip_label(arrow, text, color, size, placed, bounds=self.reference)
-        return tip_label(arrow, text, color, size, space=self.labels)
+        return tip_label(arrow, text, color, self.labels, size)
 
     def dot(self, xy: Sequence[float], color: str, radius: float = 0.05) -> Dot:
         return Dot(self.p(xy), radius=radius, color=color)
@@ -118,13 +114,9 @@ class EmbeddingPlane(MainPicture, VGroup):
         group = VGroup()
         for word, dot in zip(words, dots, strict=True):
             tag = self.labels.place(label(word, THEME.tiny, color_of(word)), dot.get_center())
-            mark = VGroup(dot, tag)
-            gap = np.linalg.norm(_nearest_point(tag, dot.get_center()) - dot.get_center())
-            if gap > 0.18:  # pushed away by a crowd: a leader line says whose label it is
-                mark.add(Line(dot.get_center(), _nearest_point(tag, dot.get_center()),
-                              stroke_width=1, color=color_of(word), stroke_opacity=0.6,
-                              buff=0.06))
-            group.add(mark)
+            # pushed away by a crowd: a leader line says whose label it is
+            line = leader(tag, dot.get_center(), color_of(word), reach=0.18, buff=0.06)
+            group.add(VGroup(dot, tag, *line))
         return group
 
     @staticmethod
@@ -140,38 +132,17 @@ class EmbeddingPlane(MainPicture, VGroup):
                               height=unit * span[1])
 
 
-def _nearest_point(m: Mobject, point: np.ndarray) -> np.ndarray:
-    """The point of m's bounding box closest to `point`."""
-    return np.clip(point, m.get_corner(DL), m.get_corner(UR))
-
-
 def ghost(mobject: Mobject, opacity: float = 0.3) -> Mobject:
     """A faded copy: what was there before, kept in view for comparison."""
     return mobject.copy().set_opacity(opacity)
 
 
-def tip_label(arrow: Arrow, text: str, color: str, size: float | None = None,
-              placed: list[Mobject] | None = None, bounds: Mobject | None = None,
-              space: LabelSpace | None = None) -> VGroup:
+def tip_label(arrow: Arrow, text: str, color: str, space: LabelSpace,
+              size: float | None = None) -> VGroup:
     """A label just beyond an arrow's tip (along its direction), clear of what `space`
-    (or the `placed` list) holds and inside its bounds; a thin leader line joins it to
-    the tip when a crowd pushed it away."""
+    holds and inside its bounds; a thin leader line joins it to the tip when a crowd
+    pushed it away."""
     tag = label(text, size or THEME.small, color)
-    heading = arrow.get_end() - arrow.get_start()
-    heading = heading / (np.linalg.norm(heading) or 1.0)
-    preferred = np.sign(np.round(heading * 1.3))  # snapped to one of eight directions
-    if not preferred.any():
-        preferred = UP + RIGHT
-    if space is not None:
-        space.place(tag, arrow.get_end(), preferred=preferred, buff=0.14)
-    else:
-        place_label(tag, arrow.get_end(), placed or [], bounds=bounds, preferred=preferred,
-                    buff=0.14)
-        if placed is not None:
-            placed.append(tag)
-    group = VGroup(tag)
-    near = _nearest_point(tag, arrow.get_end())
-    if np.linalg.norm(near - arrow.get_end()) > 0.3:
-        group.add(Line(arrow.get_end(), near, stroke_width=1, color=color, stroke_opacity=0.6,
-                       buff=0.05))
-    return group
+    space.place(tag, arrow.get_end(), preferred=compass(arrow.get_end() - arrow.get_start()),
+                buff=0.14)
+    return VGroup(tag, *leader(tag, arrow.get_end(), color, reach=0.3, buff=0.05))
