@@ -69,7 +69,10 @@ def _finish(args, outcomes, reporter, extra_rows=()) -> int:
         if o.status != "failed":
             for path in o.outputs:
                 print(path)
-    return 1 if failed else 0
+    if not failed:
+        return 0
+    # a bad recording, say, found mid-render is the user's to fix, as it is before one
+    return min(o.exit_code for o in failed)
 
 
 def _error(message: str) -> None:

@@ -270,3 +270,16 @@ def test_the_script_of_a_lecture_has_its_cards_and_chapters(tmp_path):
     assert f"{caption_id(card)}\n    {card}" in text and "== Welcome (card-" in text
     # a plain Manim scene has subcaptions but no voice: nothing of it to record
     assert "1 scene(s), 1 caption(s) to record" in text and "A square." not in text
+
+
+@needs_video
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_voice_failing_mid_render_is_the_users_error(tmp_path, jobs):
+    """A NarrationError inside a render (here or in a worker process) is one line naming
+    the file, exit 2, as when the check before the render finds it; not a crash (exit 1)."""
+    targets = ["narration_fault.py:VoiceFails"] + (["tiny_scenes.py:Tiny"] if jobs == 2 else [])
+    done = run("render", *targets, "--out", str(tmp_path), "--jobs", str(jobs), "--quiet")
+    line = one_line_error(done, "narration_fault.VoiceFails: recordings/0123456789ab.wav: "
+                                "cannot be decoded")
+    assert "render failed" not in line
+    assert not (tmp_path / "narration_fault.VoiceFails.mp4").exists()
