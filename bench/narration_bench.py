@@ -1,7 +1,8 @@
 """Narration benchmark (issue 12, item 6): prints figures, asserts nothing.
 
     python bench/narration_bench.py                  # everything (about 30 minutes, 2 cores)
-    python bench/narration_bench.py --skip-lecture   # synthesis only (a minute or two)
+    python bench/narration_bench.py --skip-lecture   # synthesis only (a few minutes)
+    python bench/narration_bench.py --skip-synthesis # the lecture runs only
 
 Measures:
 1. synthesis: CPU seconds Piper spends per minute of speech it makes (process CPU time,
@@ -92,12 +93,14 @@ def main() -> None:
     parser.add_argument("--captions", type=int, default=30,
                         help="captions synthesised for the synthesis figure (default 30)")
     parser.add_argument("--skip-lecture", action="store_true")
+    parser.add_argument("--skip-synthesis", action="store_true")
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     (ROOT / "build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="narration-bench-", dir=ROOT / "build"))
     try:
-        synthesis_run(lecture_captions(work), args.captions)
+        if not args.skip_synthesis:
+            synthesis_run(lecture_captions(work), args.captions)
         if not args.skip_lecture:
             lecture_runs(work, args.jobs)
     finally:
