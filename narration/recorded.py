@@ -45,9 +45,19 @@ class RecordedVoice(Voice):
     @cached_property
     def description(self) -> str:
         """The recordings' content (so a re-recorded file changes it) and the fallback's."""
+        return self._describe(sorted(self.folder.glob("*.wav")))
+
+    def description_for(self, captions: Iterable[str]) -> str:
+        """Only the recordings of `captions` (present or not): adding or redoing the
+        recording of one caption changes the key of the clips that say it, no other."""
+        ids = sorted(dict.fromkeys(caption_id(c) for c in captions if c.strip()))
+        return self._describe([self.folder / f"{i}.wav" for i in ids])
+
+    def _describe(self, paths: list[Path]) -> str:
         h = hashlib.sha256()
-        for path in sorted(self.folder.glob("*.wav")):
-            h.update(path.name.encode() + b"\0" + path.read_bytes())
+        for path in paths:
+            h.update(path.name.encode() + b"\0" + (path.read_bytes() if path.exists()
+                                                   else b"missing"))
         fallback = self.fallback.description if self.fallback and not self.strict else "none"
         return (f"recordings {self.folder.resolve()} sha256 {h.hexdigest()[:16]}, trimmed "
                 f"below {audio.SILENCE_DBFS} dBFS; fallback {fallback}")
@@ -89,9 +99,27 @@ class RecordedVoice(Voice):
                                  f"dBFS): record it again, or delete it")
         return sound
 
+    def prepare(self, captions: Iterable[str]) -> str | None:
+        """Decode every recording of `captions` now (a bad file is an error before any
+        render starts; the decoded sound waits in the speech cache); the missing ones are
+        an error in strict mode, else the one warning line naming them all."""
+        captions = list(dict.fromkeys(captions))
+        missing = self.missing(captions)
+        if missing and self.strict:
+            raise MissingRecording(f"{self.folder}: no recording for {len(missing)} "
+                                   f"caption(s): {' '.join(missing)} (record them, or "
+                                   f"render without strict mode)")
+        for caption in captions:
+            if self.recording(caption).exists():
+                self.speak(caption)
+        return self._lacking(missing) if missing else None
+
+    def _lacking(self, ids: list[str]) -> str:
+        assert self.fallback is not None
+        return (f"{self.folder}: no recording for {len(ids)} caption(s), spoken by "
+                f"{self.fallback.name} instead: {' '.join(ids)}")
+
     def end_scene(self) -> None:
         if self._missing:
-            log.warning("%s: no recording for %d caption(s), spoken by %s instead: %s",
-                        self.folder, len(self._missing), self.fallback.name,
-                        " ".join(self._missing))
+            log.warning("%s", self._lacking(self._missing))
             self._missing = []

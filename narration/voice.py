@@ -14,6 +14,7 @@ key of a narrated video.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,6 +49,19 @@ class Voice(ABC):
             return None
         speech = self._speak(caption, spoken)
         return speech if speech.duration > 0 else None
+
+    def description_for(self, captions: Iterable[str]) -> str:
+        """What a clip whose captions are `captions` depends on from this voice: for most
+        voices `description` (every caption is spoken the same way); a recorded voice
+        narrows it to those captions' recordings, so re-recording one line re-renders only
+        the clips that say it."""
+        return self.description
+
+    def prepare(self, captions: Iterable[str]) -> str | None:
+        """Before any rendering: check what can be checked cheaply for `captions` (raising
+        a NarrationError), and return one line to warn the user with, or None. A recorded
+        voice decodes its recordings here and names the captions it lacks."""
+        return None
 
     def end_scene(self) -> None:  # noqa: B027 - most voices have nothing to report
         """Called when a scene that used this voice ends (the recorded voice reports the

@@ -11,9 +11,16 @@ What is where (each module is one idea):
     runner     run a command's tasks: skip the fresh ones, hand the rest to a Runner
     pool       the local Runner: this process, or a pool of worker processes
     files      reading the user's files, writing outputs atomically
+    voices     the voice a render speaks with, as the plain string a task carries
+    script     each scene's captions from a dry run: the narration script, recordings' keys
+    soundtrack a joined lecture's one continuous, loudness-normalised sound track
 """
 
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the project: render.py, assets/, build/
 BUILD = ROOT / "build"
+# LaTeX and text SVGs Manim makes, speech, captions; EXPLAINER_CACHE moves it (the
+# benchmark's cold runs; narration.cache reads the same variable for its speech folder).
+CACHE = Path(os.environ.get("EXPLAINER_CACHE", BUILD / ".cache"))

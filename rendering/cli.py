@@ -1,12 +1,16 @@
-"""The command line: `python render.py list | words | render | lecture | figures | sheet`.
+"""The command line: `python render.py list | words | render | lecture | figures | sheet |
+script`.
 
     render.py render apple_in_context                 a scene, at low quality
     render.py render my_scenes.py:Intro talk.toml -q high -f webm
+    render.py render values --voice joe               narrated by Piper's "joe"
     render.py lecture                                 the default lecture, with chapters
     render.py render softmax --burn-captions          captions drawn into the picture
     render.py figures attention_pattern --format png,svg,pdf
     render.py sheet                                   every key moment, one PNG grid
     render.py sheet values --handout                  a PDF, a page per key moment
+    render.py script                                  what the lecture says, to record
+    render.py lecture --voice-dir my_voice            ... in the lecturer's own voice
 """
 
 from __future__ import annotations
@@ -74,7 +78,10 @@ def _finish(args, outcomes, reporter, extra_rows=(), paths: bool = True) -> int:
         if o.status != "failed" and paths:
             for path in o.outputs:
                 print(path)
-    return 1 if failed else 0
+    if not failed:
+        return 0
+    # a bad recording, say, found mid-render is the user's to fix, as it is before one
+    return min(o.exit_code for o in failed)
 
 
 def _error(message: str) -> None:
@@ -90,6 +97,53 @@ def _short(path: Path) -> str:
         return str(path)
 
 
+def _chosen(args, default: str | None) -> str | None:
+    """The voice the command line names (--voice, --voice-dir), else `default`: the one a
+    spec or manifest names, or silence."""
+    from . import voices
+
+    if args.voice_dir is not None:
+        return voices.folder(Path(args.voice_dir))
+    if args.voice is not None:
+        return voices.named(args.voice)
+    return default
+
+
+def _check_strict(args, spoken) -> None:
+    from . import voices
+
+    if args.strict and not any(voices.is_recorded(v) for v in spoken):
+        raise UserError("--strict is for recordings: give --voice-dir DIR (or a voice-dir "
+                        "key in the spec or manifest)")
+
+
+def _prepare_voices(args, spoken: dict, reporter) -> dict:
+    """Before any render: each voice is loaded (a missing voice package: one line, exit 2);
+    with recordings, each scene's captions are found (a dry run, cached), every recording
+    is decoded and the missing ones named in one line (an error with --strict). The
+    captions each recorded clip says, for its key."""
+    from . import voices
+    from .errors import RenderFailed
+    from .script import CaptionsTask
+
+    for spec in {v for v in spoken.values() if v is not None}:
+        voices.load(spec, args.strict)
+    recorded = [t for t, v in spoken.items() if voices.is_recorded(v)]
+    if not recorded:
+        return {}
+    outcomes = _run(args, [CaptionsTask.of(t) for t in dict.fromkeys(recorded)], reporter)
+    failed = [f"{o.task.label}: {o.error}" for o in outcomes if o.status == "failed"]
+    if failed:
+        raise RenderFailed("; ".join(failed))
+    said = {o.task.target: tuple(o.task.captions()) for o in outcomes}
+    for spec in {spoken[t] for t in recorded}:
+        warning = voices.prepare(spec, args.strict,
+                                 [c for t in recorded if spoken[t] == spec for c in said[t]])
+        if warning:
+            print(f"warning: {warning}", file=sys.stderr)
+    return said
+
+
 def cmd_render(args: argparse.Namespace) -> int:
     from . import system
     from .files import output_folder
@@ -101,10 +155,18 @@ def cmd_render(args: argparse.Namespace) -> int:
     targets = [t for text in args.targets for t in resolve(text)]
     system.require_all(video=True)
     out_dir = output_folder(Path(args.out) if args.out else BUILD / args.quality)
-    tasks = [VideoTask(target, args.quality, args.format, out_dir / f"{target.label}."
-                       f"{args.format}", args.transparent, burn_captions=args.burn_captions)
-             for target in targets]
     reporter = _reporter(args)
+    spoken = {target: _chosen(args, target.voice) for target in targets}
+    _check_strict(args, spoken.values())
+    if args.format == "gif" and any(spoken.values()):
+        print("note: gif holds no sound: rendering without the voice (the captions still go "
+              "to the .srt); use -f mp4 or -f webm to hear it", file=sys.stderr)
+        spoken = dict.fromkeys(targets)
+    said = _prepare_voices(args, spoken, reporter)
+    tasks = [VideoTask(target, args.quality, args.format, out_dir / f"{target.label}."
+                       f"{args.format}", args.transparent, args.burn_captions,
+                       spoken[target], args.strict, said.get(target, ()))
+             for target in targets]
     return _finish(args, _run(args, tasks, reporter), reporter)
 
 
@@ -113,17 +175,25 @@ def cmd_lecture(args: argparse.Namespace) -> int:
     from .files import output_folder
     from .lecture import join, join_key, read_manifest
     from .lecture import outputs as lecture_outputs
+    from .voices import tag
     from .worker import VideoTask
 
     lecture = read_manifest(Path(args.manifest), quality=args.quality,
                             burn_captions=args.burn_captions or None)
     system.require_all(video=True)
+    voice = _chosen(args, lecture.voice)  # one voice for every chapter, cards included
+    _check_strict(args, [voice])
     out_dir = output_folder(Path(args.out) if args.out else BUILD / "lectures")
-    clip_dir = output_folder((Path(args.out) if args.out else BUILD) / lecture.quality)
+    # a narrated lecture's clips are kept apart from silent renders of the same scenes,
+    # so switching between the two never re-renders either
+    clip_dir = output_folder((Path(args.out) if args.out else BUILD) / lecture.quality
+                             / tag(voice))
     unique = list(dict.fromkeys(ch.target for ch in lecture.chapters))
-    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4",
-                       burn_captions=lecture.burn_captions) for target in unique]
     reporter = _reporter(args)
+    said = _prepare_voices(args, dict.fromkeys(unique, voice), reporter)
+    tasks = [VideoTask(target, lecture.quality, "mp4", clip_dir / f"{target.label}.mp4",
+                       burn_captions=lecture.burn_captions, voice=voice, strict=args.strict,
+                       said=said.get(target, ())) for target in unique]
     outcomes = _run(args, tasks, reporter)
     if any(o.status == "failed" for o in outcomes):
         return _finish(args, outcomes, reporter)
@@ -199,6 +269,37 @@ def cmd_sheet(args: argparse.Namespace) -> int:
     return code
 
 
+def cmd_script(args: argparse.Namespace) -> int:
+    """What every scene of a lecture (or the scenes named) says, with caption ids."""
+    from narration import write_script
+
+    from . import system
+    from .files import output_folder
+    from .lecture import is_manifest, read_manifest
+    from .resolve import resolve
+    from .script import CaptionsTask
+
+    if is_manifest(Path(args.target)):
+        lecture = read_manifest(Path(args.target))
+        parts = [(f"{ch.title} ({ch.target.label})", ch.target) for ch in lecture.chapters]
+        name = lecture.name
+    else:
+        targets = resolve(args.target)
+        parts = [(t.label, t) for t in targets]
+        name = targets[0].label if len(targets) == 1 else Path(args.target).stem
+    system.require_all(video=False)
+    out = Path(args.out) if args.out else BUILD / "scripts" / f"{name}.txt"
+    output_folder(out.parent)
+    tasks = [CaptionsTask.of(t) for t in dict.fromkeys(t for _, t in parts)]
+    reporter = _reporter(args)
+    outcomes = _run(args, tasks, reporter)
+    if any(o.status == "failed" for o in outcomes):
+        return _finish(args, outcomes, reporter)
+    said = {o.task.target: o.task.captions() for o in outcomes}
+    print(write_script({heading: said[target] for heading, target in parts}, out))
+    return 0
+
+
 def _jobs(text: str) -> int:
     value = int(text)
     if value < 1:
@@ -228,7 +329,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--verbose", action="store_true", help="show tracebacks")
     sub = p.add_subparsers(dest="command", required=True)
 
-    def running(cmd: argparse.ArgumentParser) -> None:
+    def running(cmd: argparse.ArgumentParser, out: str = "output folder") -> None:
         cmd.add_argument("--jobs", "-j", type=_jobs, default=os.cpu_count() or 1,
                          help="scenes rendered at once, each in its own process "
                               "(default: number of cores)")
@@ -238,7 +339,7 @@ def parser() -> argparse.ArgumentParser:
                               "(--jobs is then unused)")
         cmd.add_argument("--force", action="store_true", help="render even if up to date")
         cmd.add_argument("--quiet", action="store_true", help="no progress bars or table")
-        cmd.add_argument("--out", help="output folder")
+        cmd.add_argument("--out", help=out)
         cmd.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS,
                          help="show tracebacks")
 
@@ -260,6 +361,7 @@ def parser() -> argparse.ArgumentParser:
     r.add_argument("--transparent", action="store_true", help="transparent background "
                                                               "(mov or webm)")
     burning(r)
+    speaking(r, "silent, unless a spec names a voice")
     running(r)
     r.set_defaults(func=cmd_render)
 
@@ -269,6 +371,7 @@ def parser() -> argparse.ArgumentParser:
     lec.add_argument("--quality", "-q", choices=list(QUALITIES), default=None,
                      help="override the manifest's quality")
     burning(lec)
+    speaking(lec, "the manifest's voice key, else silent")
     running(lec)
     lec.set_defaults(func=cmd_lecture)
 
@@ -290,7 +393,32 @@ def parser() -> argparse.ArgumentParser:
                          "captions spoken around it")
     running(sh)
     sh.set_defaults(func=cmd_sheet)
+
+    sc = sub.add_parser("script", help="the narration script: every caption with its id, to "
+                                       "record for --voice-dir")
+    sc.add_argument("target", nargs="?", default=str(DEFAULT_MANIFEST), metavar="NAME|MANIFEST",
+                    help="a scene name, file.py[:Class], spec.toml or lecture manifest "
+                         "(default: assets/lectures/attention.toml)")
+    running(sc, out="the script file (default: build/scripts/NAME.txt)")
+    sc.set_defaults(func=cmd_script)
     return p
+
+
+def speaking(cmd: argparse.ArgumentParser, default: str) -> None:
+    """--voice, --voice-dir and --strict, for the commands that render video."""
+    from narration import MODELS
+
+    from .voices import SILENT
+
+    voice = cmd.add_mutually_exclusive_group()
+    voice.add_argument("--voice", choices=[*sorted(MODELS), SILENT],
+                       help=f"speak the captions with an offline Piper voice, or none "
+                            f"(default: {default})")
+    voice.add_argument("--voice-dir", metavar="DIR",
+                       help="speak them with your own recordings, DIR/<id>.wav (ids from "
+                            "`render.py script`); a missing one is spoken by joe")
+    cmd.add_argument("--strict", action="store_true",
+                     help="with --voice-dir: a missing recording is an error")
 
 
 def main(argv: list[str] | None = None) -> int:

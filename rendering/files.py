@@ -152,11 +152,12 @@ def atomic_text(path: Path, text: str) -> Path:
 
 
 @contextmanager
-def scratch(folder: Path, text: str) -> Iterator[Path]:
-    """A temporary file in `folder` holding `text` (input for a tool such as ffmpeg),
-    deleted afterwards; never an output, so never committed."""
+def scratch(folder: Path, text: str = "", suffix: str = ".txt") -> Iterator[Path]:
+    """A temporary file in `folder` holding `text` (input for a tool such as ffmpeg, or
+    an empty file for a tool to write), deleted afterwards; never an output, so never
+    committed."""
     folder.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=folder, prefix=tmp_prefix("scratch"), suffix=".txt")
+    fd, name = tempfile.mkstemp(dir=folder, prefix=tmp_prefix("scratch"), suffix=suffix)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)

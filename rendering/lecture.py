@@ -5,6 +5,7 @@ TARGET: a scene name, file.py:Class or spec.toml) or a title card:
 
     title = "Attention in transformers"
     quality = "medium"
+    voice = "joe"          # narrated, every chapter and card (or voice-dir = "recordings")
 
     [[chapter]]
     title = "Recap on embeddings"
@@ -21,27 +22,28 @@ TARGET: a scene name, file.py:Class or spec.toml) or a title card:
 
 Output, beside each other under build/lectures/: NAME.mp4 (chapter markers that
 `ffprobe -show_chapters` lists), NAME.srt (all captions, shifted), and
-NAME.chapters.txt ("0:00 Recap on embeddings", one line per chapter).
+NAME.chapters.txt ("0:00 Recap on embeddings", one line per chapter). A narrated
+lecture's video carries one continuous sound track (soundtrack.py).
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import soundtrack
 from .cache import Keys
 from .errors import RenderFailed, UserError
 from .files import Staged, scratch
 from .presets import QUALITIES
 from .resolve import resolve
-from .specs import TomlDoc, read_params
+from .specs import VOICE_KEYS, TomlDoc, read_params, read_voice
 from .targets import Target, TitleCard
 
 CHAPTER_KEYS = {"title", "scene", "card", "subtitle", "seconds"}
-TOP_KEYS = {"title", "quality", "burn_captions", "chapter"}
+TOP_KEYS = {"title", "quality", "burn_captions", "chapter", *VOICE_KEYS}
 
 
 @dataclass(frozen=True)
@@ -57,10 +59,16 @@ class Lecture:
     quality: str
     chapters: tuple[Chapter, ...]
     burn_captions: bool = False
+    voice: str | None = None  # the manifest's voice (voices.py): every chapter speaks with it
 
     @property
     def name(self) -> str:
         return self.path.stem
+
+
+def is_manifest(path: Path) -> bool:
+    """A lecture manifest (it lists [[chapter]]s), not a scene spec: both are TOML."""
+    return path.suffix == ".toml" and "chapter" in TomlDoc(path).data
 
 
 def read_manifest(path: Path, quality: str | None = None,
@@ -85,6 +93,7 @@ def read_manifest(path: Path, quality: str | None = None,
         raise doc.error(doc.line("burn_captions"), f"burn_captions: expected true/false, "
                                                    f"got {burn!r}")
     burn = burn if burn_captions is None else burn_captions
+    voice = read_voice(doc, dict(data))
     entries = data.get("chapter")
     headers = doc.tables("chapter")
     if not isinstance(entries, list) or not entries:
@@ -95,7 +104,7 @@ def read_manifest(path: Path, quality: str | None = None,
         start = headers[i] if i < len(headers) else 1
         end = headers[i + 1] - 1 if i + 1 < len(headers) else None
         chapters.append(_chapter(doc, entry, start, end))
-    return Lecture(path.resolve(), title, chosen, tuple(chapters), burn)
+    return Lecture(path.resolve(), title, chosen, tuple(chapters), burn, voice)
 
 
 def _chapter(doc: TomlDoc, entry: dict, start: int, end: int | None) -> Chapter:
@@ -129,14 +138,6 @@ def _chapter(doc: TomlDoc, entry: dict, start: int, end: int | None) -> Chapter:
 
 
 # ---- joining ------------------------------------------------------------------------
-def duration(path: Path) -> float:
-    out = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration",
-                          "-of", "json", str(path)], capture_output=True, text=True)
-    if out.returncode != 0:
-        raise RenderFailed(f"{path}: ffprobe could not read it: {out.stderr.strip()}")
-    return float(json.loads(out.stdout)["format"]["duration"])
-
-
 def timestamp(seconds: float) -> str:
     """61.2 -> '1:01'; 3725 -> '1:02:05' (the format video sites read as chapters)."""
     s = int(seconds)
@@ -146,10 +147,12 @@ def timestamp(seconds: float) -> str:
 
 def join_key(lecture: Lecture, clip_keys: list[str], keys: Keys | None = None) -> str:
     """The joined lecture depends on its manifest (titles, cards, order), the quality
-    actually used, the clips, and the joining code: this module and what it imports."""
+    actually used, the clips (their keys hold their voice), and the joining code: this
+    module and what it imports (soundtrack.py: how the sound is built and normalised),
+    and the ffmpeg that normalises and encodes it."""
     h = hashlib.sha256(lecture.path.read_bytes())
     h.update((keys or Keys()).code(Path(__file__)).encode())
-    h.update(repr((lecture.quality, clip_keys)).encode())
+    h.update(repr((lecture.quality, clip_keys, soundtrack.describe())).encode())
     return h.hexdigest()
 
 
@@ -159,17 +162,19 @@ def outputs(out: Path) -> list[Path]:
 
 
 def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
-    """Concatenate the clips (no re-encoding) with chapter markers; merge the captions.
-    The three outputs are put in place together (one commit): a stop never leaves the
-    new video beside the old captions."""
+    """Concatenate the clips' video (no re-encoding) with chapter markers; merge the
+    captions; if any clip has sound, give the lecture one continuous, normalised track
+    (soundtrack.py). The three outputs are put in place together (one commit): a stop
+    never leaves the new video beside the old captions."""
     import srt
 
-    lengths = [duration(c) for c in clips]
-    starts = [sum(lengths[:i]) for i in range(len(clips))]
+    parts = [soundtrack.probe(c) for c in clips]
+    starts = [sum(p.seconds for p in parts[:i]) for i in range(len(parts))]
     meta = [";FFMETADATA1", f"title={_escape(lecture.title)}"]
-    for chapter, start, length in zip(lecture.chapters, starts, lengths, strict=True):
+    for chapter, start, part in zip(lecture.chapters, starts, parts, strict=True):
         meta += ["[CHAPTER]", "TIMEBASE=1/1000", f"START={round(start * 1000)}",
-                 f"END={round((start + length) * 1000)}", f"title={_escape(chapter.title)}"]
+                 f"END={round((start + part.seconds) * 1000)}",
+                 f"title={_escape(chapter.title)}"]
     captions = []
     for clip, start in zip(clips, starts, strict=True):
         sub = clip.with_suffix(".srt")
@@ -178,13 +183,16 @@ def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
                 shift = _seconds(start)
                 captions.append(srt.Subtitle(0, item.start + shift, item.end + shift,
                                              item.content))
+    # each clip takes the length of its video: a clip's sound may end a little after it
+    listing = "".join(f"file '{p.path.resolve()}'\nduration {p.seconds}\n" for p in parts)
     video, subtitles, chapter_list = outputs(out)
-    with scratch(out.parent, "".join(f"file '{c.resolve()}'\n" for c in clips)) as listing, \
-            scratch(out.parent, "\n".join(meta) + "\n") as metadata, Staged() as stage:
+    with scratch(out.parent, listing) as listed, scratch(out.parent, "\n".join(meta) + "\n") \
+            as metadata, scratch(out.parent, suffix=".wav") as track, Staged() as stage:
         done = subprocess.run(
-            ["ffmpeg", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listing),
-             "-i", str(metadata), "-map", "0", "-map_metadata", "1", "-map_chapters", "1",
-             "-c", "copy", "-movflags", "+faststart", "-f", "mp4", str(stage.file(video))],
+            ["ffmpeg", "-y", "-v", "error", "-f", "concat", "-safe", "0", "-i", str(listed),
+             "-i", str(metadata), *_picture_and_sound(parts, track), "-map_metadata", "1",
+             "-map_chapters", "1", "-movflags", "+faststart", "-f", "mp4",
+             str(stage.file(video))],
             capture_output=True, text=True)
         if done.returncode != 0:
             raise RenderFailed(f"joining {lecture.name} failed: {done.stderr.strip()}")
@@ -192,6 +200,17 @@ def join(lecture: Lecture, clips: list[Path], out: Path) -> list[Path]:
         stage.text(chapter_list, "".join(f"{timestamp(s)} {c.title}\n" for c, s in
                                          zip(lecture.chapters, starts, strict=True)))
     return [video, subtitles, chapter_list]
+
+
+def _picture_and_sound(parts: list[soundtrack.Clip], track: Path) -> list[str]:
+    """ffmpeg's arguments after its two inputs (the clips, the chapters): the video
+    copied, and if any clip has sound, the lecture's track (a third input), normalised
+    and encoded once. A silent lecture has no sound track, as before narration."""
+    if not any(part.sounded for part in parts):
+        return ["-map", "0", "-c", "copy"]
+    soundtrack.build(parts, track)
+    return ["-i", str(track), "-map", "0:v", "-map", "2:a", "-c:v", "copy",
+            "-af", soundtrack.normaliser(soundtrack.measure(track)), *soundtrack.encoder()]
 
 
 def _seconds(value: float):

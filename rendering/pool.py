@@ -45,6 +45,7 @@ def execute(work: Work, progress: Progress, slot: int) -> Outcome:
     except Exception as exc:  # reported, never raised across the process boundary
         message = str(exc) if isinstance(exc, UserError) else f"{type(exc).__name__}: {exc}"
         return Outcome(task, work.key, "failed", time.perf_counter() - start, error=message,
+                       exit_code=exc.exit_code if isinstance(exc, UserError) else 1,
                        trace=traceback.format_exc())
 
 

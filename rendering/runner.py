@@ -49,6 +49,7 @@ class Outcome:
     seconds: float = 0.0
     video_seconds: float = 0.0
     error: str = ""
+    exit_code: int = 1  # of a failure: 2 when it is the user's to fix (a UserError's code)
     trace: str = ""
     outputs: list[Path] = field(default_factory=list)
 

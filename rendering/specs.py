@@ -10,6 +10,7 @@ A scene spec fills a parameterised scene with the user's own content:
     focus = "mole"
     senses = ["animal", "chemistry"]
     sentences = ["the american shrew mole roamed the forest", "one mole of carbon dioxide"]
+    voice = "joe"                 # optional: narrated (or voice-dir = "my_recordings")
 """
 
 from __future__ import annotations
@@ -21,9 +22,12 @@ import typing
 from pathlib import Path
 from typing import Any
 
+from . import voices
 from .errors import UserError
 from .files import read_text
 from .targets import FilledScene, Params, known_scene
+
+VOICE_KEYS = ("voice", "voice-dir")
 
 
 class SpecError(UserError):
@@ -169,12 +173,35 @@ def _line_of(doc: TomlDoc, exc: ValueError, start: int, end: int | None) -> int:
     return start
 
 
+def read_voice(doc: TomlDoc, data: dict[str, Any]) -> str | None:
+    """The voice a spec or manifest asks for, its keys taken out of `data`: `voice = "joe"`
+    (or "none"), or `voice-dir = "DIR"` (relative to the file's folder); None if neither."""
+    name, folder = (data.pop(key, None) for key in VOICE_KEYS)
+    if name is not None and folder is not None:
+        raise doc.error(doc.line("voice-dir"), "give voice or voice-dir, not both")
+    if name is not None:
+        if name not in voices.names():
+            raise doc.error(doc.line("voice"), f"voice: expected one of "
+                                               f"{', '.join(voices.names())}, got {name!r}")
+        return voices.named(name)
+    if folder is not None:
+        if not isinstance(folder, str) or not folder.strip():
+            raise doc.error(doc.line("voice-dir"), f"voice-dir: expected a folder of "
+                                                   f"recordings, got {folder!r}")
+        try:
+            return voices.folder(doc.path.parent / folder)
+        except UserError as exc:
+            raise doc.error(doc.line("voice-dir"), f"voice-dir: {exc}") from None
+    return None
+
+
 def read_scene_spec(path: Path) -> FilledScene:
     """A TOML scene spec -> the registered scene it fills, with its checked parameters."""
     from scenes import load_scene
 
     doc = TomlDoc(path)
     data = dict(doc.data)
+    voice = read_voice(doc, data)
     if "scene" not in data:
         raise doc.error(1, 'missing key "scene": which scene to fill, e.g. scene = '
                            '"apple_in_context"')
@@ -186,4 +213,4 @@ def read_scene_spec(path: Path) -> FilledScene:
     cls = load_scene(name)
     if not dataclasses.fields(cls.params):
         raise doc.error(doc.line("scene"), f"scene {name!r} takes no parameters")
-    return FilledScene(path.resolve(), name, read_params(doc, cls.params, data))
+    return FilledScene(path.resolve(), name, read_params(doc, cls.params, data), voice)

@@ -34,6 +34,10 @@ Params = tuple[tuple[str, object], ...]  # a scene's parameters, as sorted (name
 
 
 class Target(ABC):
+    # The voice the target itself asks for (a spec's `voice` key; see voices.py), which a
+    # command line's --voice overrides. The spec's bytes are in the key already.
+    voice: str | None = None
+
     @property
     @abstractmethod
     def label(self) -> str:
@@ -94,6 +98,7 @@ class FilledScene(ModuleScene):
     path: Path  # the spec
     name: str  # the registered scene it fills
     params: Params = ()
+    voice: str | None = None  # `voice = "joe"` or `voice-dir = "..."` in the spec
 
     @property
     def label(self) -> str:

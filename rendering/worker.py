@@ -4,31 +4,34 @@ Manim writes into a private temporary media folder beside the destination;
 only a finished artifact is moved into place (an atomic rename), so an
 interrupted or failed render leaves the previous good file untouched.
 `VideoTask` is that work as a task (tasks.py): what the pool runs and the cache keys.
+
+A narrated clip names its voice as a string (voices.py), loaded here, once per process.
+Its sound is what Manim muxes: AAC in mp4, Opus in webm, PCM in mov; gif has none (the
+command line renders gifs silent and says so).
 """
 
 from __future__ import annotations
 
-import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from . import BUILD
+from narration import NarrationError
+
+from . import CACHE, voices
 from .errors import RenderFailed, UserError
 from .files import commit, tmp_prefix
 from .presets import encoder_options, quality
 from .targets import Target
 from .tasks import Progress, Task
 
-# LaTeX and text SVGs Manim makes; EXPLAINER_CACHE moves it (the benchmark's cold runs).
-CACHE = Path(os.environ.get("EXPLAINER_CACHE", BUILD / ".cache"))
-
 
 @dataclass(frozen=True)
 class VideoTask(Task):
-    """A clip: `target` rendered at `quality` in `fmt` to `out`, captions beside it."""
+    """A clip: `target` rendered at `quality` in `fmt` to `out`, captions beside it,
+    spoken by `voice` (None: silent)."""
 
     target: Target
     quality: str
@@ -36,6 +39,9 @@ class VideoTask(Task):
     out: Path  # final artifact path
     transparent: bool = False
     burn_captions: bool = False  # draw the captions into the picture too
+    voice: str | None = None  # "joe", a folder of recordings, or None (voices.py)
+    strict: bool = False  # recordings: a missing one is an error, not the fallback voice
+    said: tuple[str, ...] = ()  # recordings: the clip's captions (its dry run's), for the key
 
     @property
     def label(self) -> str:
@@ -54,16 +60,30 @@ class VideoTask(Task):
         """The video, and its captions (a render that makes none takes the old ones away)."""
         return (self.out, self.captions)
 
+    @property
+    def speaker(self) -> str | None:
+        """The voice, unless the format holds no sound (gif): then silent."""
+        return None if self.fmt == "gif" else self.voice
+
     def options(self) -> dict[str, Any]:
-        options = {"quality": self.quality, "fmt": self.fmt, "transparent": self.transparent}
+        options: dict[str, Any] = {"quality": self.quality, "fmt": self.fmt,
+                                   "transparent": self.transparent}
+        if self.speaker is not None:  # a silent clip's key is what it always was
+            # The voice's description names its engine, model and settings (a recorded
+            # voice: the bytes of this clip's recordings). The spoken texts need no entry
+            # of their own: they are made from the captions by narration.speakable, and
+            # the captions by the scene's code from its parameters, data and the core; all
+            # of it is in the key already (the target and the code digest, which follows
+            # the imports from the scene file into scenes.kit, narration and
+            # attention_core, and the assets they name). Hashed inputs unchanged means
+            # the same texts, so editing one caption changes exactly its scene's key.
+            options["voice"] = voices.description(self.speaker, self.strict, self.said)
         if self.burn_captions:  # only when on: a clip without them keeps its key
             options["burn_captions"] = True
         return options
 
     def run(self, progress: Progress, slot: int) -> list[Path]:
         return [render(self, progress, slot)]
-
-
 
 
 def manim_config(job: VideoTask, media_dir: Path, cache_dir: Path) -> dict:
@@ -94,7 +114,7 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
     media = Path(tempfile.mkdtemp(prefix=tmp_prefix(job.out.stem), dir=job.out.parent))
     try:
         with tempconfig(manim_config(job, media, CACHE / f"slot-{slot}")):
-            cls = job.target.scene_class()
+            cls = _spoken(job.target.scene_class(), job)
             if job.burn_captions:
                 cls = _with_burned_captions(cls)
             if progress is not None:
@@ -104,6 +124,8 @@ def render(job: VideoTask, progress: Progress | None = None, slot: int = 0) -> P
                 scene.render()
             except UserError:
                 raise
+            except NarrationError as exc:  # a recording that went bad since the check
+                raise UserError(str(exc)) from exc
             except Exception as exc:
                 raise RenderFailed(f"render failed: {type(exc).__name__}: {exc}") from exc
             artifact = scene.output_plan.primary_artifact
@@ -129,6 +151,33 @@ def _with_burned_captions(cls):
                         "(scenes.kit), whose narrate() captions can be drawn; render it "
                         "without --burn-captions")
     return variant()
+
+
+def _spoken(cls: type, job: VideoTask) -> type:
+    """The scene class with the task's voice. Only the kit's scenes speak (a plain Manim
+    Scene has captions but no voice to give them: it stays silent)."""
+    if job.speaker is None or not hasattr(cls, "with_voice"):
+        return cls
+    _quiet_manim_sound()
+    return cls.with_voice(voices.load(job.speaker, job.strict))
+
+
+def _quiet_manim_sound() -> None:
+    """Two settings of Manim's sound muxing, for this process.
+
+    * webm: Manim picks Vorbis when its PyAV build has libvorbis, else Opus. Opus it is,
+      always: the better codec for speech, and one format whatever PyAV was built with.
+    * Manim hands PyAV's muxer two options of the ffmpeg command line ("shortest",
+      "metadata") that the muxer does not know, and PyAV warns about them on every
+      narrated render. The audio is as long as the video by construction (the kit ends
+      it with the scene), so the warning says nothing; its logger says nothing else.
+    """
+    import logging
+
+    from manim.scene import scene_file_writer
+
+    scene_file_writer._webm_audio_codec = lambda: "libopus"
+    logging.getLogger("av.container.output").setLevel(logging.ERROR)
 
 
 def _with_progress(cls, progress: Progress):
