@@ -21,6 +21,19 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 FAULTS = FIXTURES / "faults"  # a sitecustomize.py that pauses render.py at a late moment
 RENDER = [sys.executable, str(ROOT / "render.py")]
+PROJECT = ("attention_core", "scenes", "rendering", "narration", "assets", "render.py")
+
+
+def copy_project(dest: Path, *extra: str) -> Path:
+    """A copy of the project's code and assets (and `extra` parts such as
+    "tests/fixtures") in `dest`, for a test that edits one file of it."""
+    for part in (*PROJECT, *extra):
+        source = ROOT / part
+        if source.is_dir():
+            shutil.copytree(source, dest / part, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, dest / part)
+    return dest
 
 
 def needs(*tools: str):

@@ -7,14 +7,13 @@ the copy's render.py."""
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from cli_support import needs_video
+from cli_support import copy_project, needs_video
 from rendering import ROOT
 from rendering.cache import Keys
 from rendering.figures import FigureTask
@@ -24,8 +23,6 @@ from rendering.worker import VideoTask
 from scenes import registry
 
 SCENES = sorted(registry())
-PROJECT = ("attention_core", "scenes", "rendering", "narration", "assets", "render.py",
-           "tests/fixtures")
 
 # Every key the copy's code gives: a video and a figure set for each registered scene, a
 # title card, a lecturer's own file and a spec; and a lecture's join.
@@ -62,14 +59,7 @@ print(json.dumps(out))
 @pytest.fixture
 def project(tmp_path):
     """A copy of the project's code, assets and test fixtures, to edit."""
-    copy = tmp_path / "project"
-    for part in PROJECT:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / part)
-    return copy
+    return copy_project(tmp_path / "project", "tests/fixtures")
 
 
 def keys_in(project: Path) -> dict[str, str]:

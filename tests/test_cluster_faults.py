@@ -9,7 +9,6 @@ worker pauses while it writes its final video, and the test kills one of them th
 
 from __future__ import annotations
 
-import shutil
 import signal
 import socket
 import subprocess
@@ -24,6 +23,7 @@ from cli_support import (
     FIXTURES,
     RENDER,
     ROOT,
+    copy_project,
     needs_video,
     one_line_error,
     probe,
@@ -36,7 +36,6 @@ from cli_support import (
 
 OLD_VIDEO = b"the previous good render"
 OLD_CAPTIONS = b"1\n00:00:00,000 --> 00:00:01,000\nthe previous captions\n"
-PROJECT = ("attention_core", "scenes", "rendering", "narration", "assets", "render.py")
 
 
 def previous_renders(out: Path, *labels: str) -> None:
@@ -163,13 +162,7 @@ def edited_copy(tmp_path):
     """A copy of the project with one module edited: another version of the code."""
     from rendering.remote import project_digest
 
-    copy = tmp_path / "project"
-    for part in PROJECT:
-        source = ROOT / part
-        if source.is_dir():
-            shutil.copytree(source, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, copy / part)
+    copy = copy_project(tmp_path / "project")
     assert project_digest(copy) == project_digest(ROOT)  # a digest of content, not of place
     with (copy / "scenes" / "kit" / "__init__.py").open("a") as module:
         module.write("\n# an edit made on one machine only\n")
