@@ -1,6 +1,7 @@
 """Cluster benchmark: prints figures, asserts nothing.
 
-    python bench/cluster_bench.py     # four renders of the low lecture: ~20 min on 2 cores
+    python bench/cluster_bench.py [MANIFEST]   # four renders of the low lecture (default:
+                                               # the whole lecture, ~30 min on 2 cores)
 
 Measures, on this machine, with the LaTeX/text cache warm and every clip forced:
 1. the low-quality lecture with `--jobs 2`, then with `--cluster local:2` (two
@@ -48,7 +49,7 @@ def timed(args: list[str], env: dict) -> float:
     return seconds
 
 
-def instrumented(out: Path, report: Path) -> None:
+def instrumented(out: Path, report: Path, manifest: list[str]) -> None:
     """Run `render.py lecture --cluster local:2` in this process, timing its parts (the
     functions are wrapped, not changed), and write the timings to `report`."""
     from rendering import cli, cluster, lecture, runner
@@ -117,7 +118,8 @@ def instrumented(out: Path, report: Path) -> None:
     runner._remember = remembered
     lecture.join = timing("join", lecture.join)
     start = time.perf_counter()
-    code = cli.main(["lecture", "--quality", "low", "--force", "--quiet", "--out", str(out),
+    code = cli.main(["lecture", *manifest, "--quality", "low", "--force", "--quiet",
+                     "--out", str(out),
                      "--cluster", "local:2"])
     parts["total in process"] = time.perf_counter() - start
     if code != 0:
@@ -135,10 +137,12 @@ def makespan(durations: list[float], workers: int) -> float:
 
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("manifest", nargs="?", help="a lecture manifest (default: the default lecture)")
     p.add_argument("--instrumented", nargs=2, metavar=("OUT", "REPORT"), help=argparse.SUPPRESS)
     args = p.parse_args()
+    manifest = [str(Path(args.manifest).resolve())] if args.manifest else []
     if args.instrumented:
-        instrumented(Path(args.instrumented[0]), Path(args.instrumented[1]))
+        instrumented(Path(args.instrumented[0]), Path(args.instrumented[1]), manifest)
         return
     load = os.getloadavg()
     work = Path(tempfile.mkdtemp(prefix="cluster-bench-"))
@@ -146,17 +150,18 @@ def main() -> None:
     out = work / "out"
     print(f"load average before: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} "
           f"({os.cpu_count()} cores; the machine is shared)")
-    warm = timed([*RENDER, "lecture", "--quality", "low", "--out", str(out), "--jobs", "2",
+    lecture = [*RENDER, "lecture", *manifest]
+    warm = timed([*lecture, "--quality", "low", "--out", str(out), "--jobs", "2",
                   "--quiet"], env)  # the outputs exist and LaTeX is cached from here on
-    warm += timed([*RENDER, "lecture", "--quality", "low", "--force", "--out", str(out),
+    warm += timed([*lecture, "--quality", "low", "--force", "--out", str(out),
                    "--cluster", "local:2", "--quiet"], env)  # the cluster slots' LaTeX too
     print(f"warm-up (the lecture with --jobs 2, then with --cluster local:2): {warm:7.1f} s")
-    local = timed([*RENDER, "lecture", "--quality", "low", "--force", "--quiet", "--out",
+    local = timed([*lecture, "--quality", "low", "--force", "--quiet", "--out",
                    str(out), "--jobs", "2"], env)
     report = work / "report.json"
-    cluster = timed([sys.executable, str(Path(__file__).resolve()), "--instrumented",
-                     str(out), str(report)], env)
-    unchanged = timed([*RENDER, "lecture", "--quality", "low", "--quiet", "--out", str(out),
+    cluster = timed([sys.executable, str(Path(__file__).resolve()), *manifest,
+                     "--instrumented", str(out), str(report)], env)
+    unchanged = timed([*lecture, "--quality", "low", "--quiet", "--out", str(out),
                        "--cluster", "local:2"], env)
     measured = json.loads(report.read_text())
     parts, seconds = measured["parts"], measured["seconds"]
@@ -169,7 +174,7 @@ def main() -> None:
     fixed = ("connect", "digest checks", "cache checks", "collect", "join", "close")
     names = {"connect": "start the local cluster (2 worker processes) and connect",
              "digest checks": "digest of this checkout, and of the scheduler's and workers'",
-             "cache checks": "cache keys and freshness of the 14 clips",
+             "cache checks": f"cache keys and freshness of the {len(seconds)} clips",
              "collect": f"fetch the clips' bytes ({parts['bytes'] / 1e6:.1f} MB) and commit",
              "join": "join the lecture (ffmpeg, captions, chapters)",
              "close": "close the client and stop the local cluster"}
