@@ -207,8 +207,9 @@ def test_burn_captions_draws_them_into_the_video_and_nothing_else_changes(tmp_pa
 
 @needs_video
 def test_a_plain_manim_scene_cannot_have_burned_captions(tmp_path):
+    """A user error (the option cannot apply to this scene): one line, exit 2, no video."""
     done = run("render", "tiny_scenes.py:Tiny", "--burn-captions", "--out", str(tmp_path))
-    assert done.returncode == 1 and not list(tmp_path.glob("*.mp4"))
+    assert done.returncode == 2 and not list(tmp_path.glob("*.mp4"))
     assert "cannot burn in captions: Tiny is not an ExplainerScene" in done.stderr
     assert [line for line in our_lines(done.stderr) if line.startswith("error")]
 
