@@ -3,6 +3,7 @@
     python bench/narration_bench.py                  # everything (about 30 minutes, 2 cores)
     python bench/narration_bench.py --skip-lecture   # synthesis only (a few minutes)
     python bench/narration_bench.py --skip-synthesis # the lecture runs only
+    python bench/narration_bench.py --skip-synthesis --manifest bench/part_lecture.toml
 
 Measures:
 1. synthesis: CPU seconds Piper spends per minute of speech it makes (process CPU time,
@@ -66,10 +67,10 @@ def synthesis_run(captions: list[str], count: int) -> None:
           f"of speech (real-time factor {cpu / spoken:.3f})")
 
 
-def lecture_runs(work: Path, jobs: int) -> None:
+def lecture_runs(work: Path, jobs: int, manifest: list[str]) -> None:
     def cold(voice: str) -> tuple[float, list[str], dict]:
         env = {**os.environ, "EXPLAINER_CACHE": str(work / f"cache-{voice}")}
-        args = ["lecture", "--quality", "low", "--voice", voice, "--out",
+        args = ["lecture", *manifest, "--quality", "low", "--voice", voice, "--out",
                 str(work / f"out-{voice}"), "--jobs", str(jobs)]
         seconds, _ = timed(args, env)
         return seconds, args, env
@@ -94,7 +95,10 @@ def main() -> None:
                         help="captions synthesised for the synthesis figure (default 30)")
     parser.add_argument("--skip-lecture", action="store_true")
     parser.add_argument("--skip-synthesis", action="store_true")
+    parser.add_argument("--manifest", help="the lecture runs on this manifest (default: the "
+                                           "default lecture; bench/part_lecture.toml is short)")
     args = parser.parse_args()
+    manifest = [str(Path(args.manifest).resolve())] if args.manifest else []
     print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
     (ROOT / "build").mkdir(exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="narration-bench-", dir=ROOT / "build"))
@@ -102,7 +106,7 @@ def main() -> None:
         if not args.skip_synthesis:
             synthesis_run(lecture_captions(work), args.captions)
         if not args.skip_lecture:
-            lecture_runs(work, args.jobs)
+            lecture_runs(work, args.jobs, manifest)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
