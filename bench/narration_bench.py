@@ -11,7 +11,10 @@ Measures:
    loaded beforehand (its load is printed on its own);
 2. the default lecture at low quality, cold (no outputs, empty LaTeX/text/speech cache),
    narrated by joe against silent (`--voice none`), each in a cache of its own;
-3. the narrated lecture re-run unchanged, against its cold run.
+3. the narrated lecture re-run unchanged, against its cold run;
+4. where the narrated run's extra time goes: how much longer the narrated video is (the
+   animation waits for the voice, which is slower than the silent reading time), and the
+   join alone (clips cached: one continuous track, loudness measured and normalised).
 Targets (from the issue): narrated cold <= 1.25x silent cold; unchanged re-run < 5% of cold.
 """
 
@@ -21,6 +24,7 @@ import argparse
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -86,6 +90,25 @@ def lecture_runs(work: Path, jobs: int, manifest: list[str]) -> None:
     again, _ = timed(args, env)
     print(f"lecture, narrated, unchanged re-run:                {again:7.1f} s  "
           f"= {again / narrated:.1%} of cold (target < 5%)")
+    lengths = {voice: _seconds_of_video(work / f"out-{voice}") for voice in ("none", "joe")}
+    print(f"  video: silent {lengths['none']:.1f} s, narrated {lengths['joe']:.1f} s "
+          f"= {lengths['joe'] / lengths['none']:.2f}x as long")
+    for joined in (work / "out-joe").glob("*.mp4"):  # the lecture; clips are in low/joe/
+        for stale in (joined, *joined.parent.glob(f".{joined.stem}.*.key")):
+            stale.unlink()
+    join, _ = timed(args, env)
+    print(f"  join alone (clips cached, sound rebuilt and loudness-normalised): {join:.1f} s")
+    print(f"  silent time scaled to the narrated length: "
+          f"{silent * lengths['joe'] / lengths['none']:.1f} s; + the join: "
+          f"{silent * lengths['joe'] / lengths['none'] + join:.1f} s; the rest is synthesis "
+          f"and mixing the speech in")
+
+
+def _seconds_of_video(out: Path) -> float:
+    joined = next(out.glob("*.mp4"))
+    done = subprocess.run(["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of",
+                           "csv=p=0", str(joined)], capture_output=True, text=True, check=True)
+    return float(done.stdout)
 
 
 def main() -> None:
