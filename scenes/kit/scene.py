@@ -148,6 +148,8 @@ class ExplainerScene(Scene):
             if frames == 0:
                 return
             duration = (frames - 0.5) * dt  # frames drawn at 0, dt, ..., (frames - 1) dt
+        if 0 < duration < 1 / self.camera.frame_rate:  # Manim would lengthen it to one
+            duration = 1 / self.camera.frame_rate      # frame too, with a warning line
         super().wait(duration, stop_condition, frozen_frame)
 
     def _would_freeze(self, stop_condition, frozen_frame: bool | None) -> bool:
