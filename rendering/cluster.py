@@ -13,6 +13,8 @@ as futures. What this module adds is what a render needs around that:
 * only the client writes: a worker renders into a temporary folder of its own and sends
   back the bytes, which are committed here with `files.commit` (through `Staged`, all of
   a task's files or none), and only then marked fresh, as `--jobs` does;
+* speed: workers without two Dask defaults that slow Manim down, or a warning naming
+  those that have them (`worker_tuning`);
 * progress: each worker's `play()` reports arrive as Dask events and move the bars;
 * Ctrl-C: the run's stop event is set (a running render stops at its next animation),
   its futures are cancelled, and the interrupt goes on: what was committed stays, the rest
@@ -22,10 +24,8 @@ as futures. What this module adds is what a render needs around that:
 from __future__ import annotations
 
 import logging
-import os
 import queue
 import re
-import sys
 import threading
 import time
 import uuid
@@ -46,12 +46,11 @@ from .remote import (
     worker_name,
 )
 from .runner import Outcome, Runner, Work, report_outcome
+from .worker_tuning import LOCAL_CONFIG, check_workers
 
 CONNECT_TIMEOUT = 3.0  # seconds to reach a scheduler before saying it cannot be reached
 WORKERS_TIMEOUT = 10.0  # seconds to wait for a scheduler's first worker
 GONE_TIMEOUT = 60.0  # seconds a run waits with no worker at all before it gives up
-NANNY_TRIM = "distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_"
-MMAP_FIX = "MALLOC_MMAP_THRESHOLD_=33554432"  # glibc's largest dynamic mmap threshold, 32 MiB
 POLL = 0.1  # seconds between two looks at the futures and the progress events
 LOCAL = re.compile(r"^local:(\d+)$")
 
@@ -107,12 +106,8 @@ def connect(address: str) -> Iterator:
     cluster = None
     local = LOCAL.match(address)
     if local:
-        # Dask's nanny gives each worker MALLOC_TRIM_THRESHOLD_=65536 (to hand freed
-        # memory back to the OS); a fixed trim threshold also fixes glibc's mmap threshold
-        # at 128 KiB, so every frame's large arrays are fresh mmaps: 3x the page faults and
-        # renders up to 1.5x slower (see slow_malloc). Our workers get glibc's defaults,
-        # as `--jobs` workers have.
-        with dask.config.set({NANNY_TRIM: None}):
+        # Without two Dask defaults that slow Manim down (rendering/worker_tuning.py)
+        with dask.config.set(LOCAL_CONFIG):
             cluster = LocalCluster(n_workers=int(local.group(1)), threads_per_worker=1,
                                    processes=True, dashboard_address=None,
                                    silence_logs=logging.CRITICAL)
@@ -166,31 +161,8 @@ def check_cluster(client, address: str) -> str:
                             f"{theirs}): start it from the project's checkout after `make setup`")
         if theirs != digest:
             raise UserError(mismatch(name, theirs, digest))
-    slow = [names.get(addr, addr) for addr, env in
-            client.run(malloc_settings, on_error="return").items() if slow_malloc(env)]
-    if slow:
-        print(f"warning: {malloc_warning(slow)}", file=sys.stderr)
+    check_workers(client, names)
     return digest
-
-
-def malloc_settings() -> dict[str, str]:
-    """A worker's glibc malloc settings, from its environment (run on the worker)."""
-    return {k: v for k, v in os.environ.items() if k.startswith("MALLOC_")}
-
-
-def slow_malloc(env) -> bool:
-    """Whether a worker's environment fixes glibc's trim threshold (Dask's nanny sets
-    MALLOC_TRIM_THRESHOLD_=65536) without its mmap threshold, which then stays at 128 KiB:
-    every large array of every frame is a fresh mmap. Measured on context_size at low
-    quality: 3.3x the page faults, 1.1x to 1.5x the time (quiet to busy machine)."""
-    return isinstance(env, dict) and "MALLOC_TRIM_THRESHOLD_" in env \
-        and "MALLOC_MMAP_THRESHOLD_" not in env
-
-
-def malloc_warning(workers: Sequence[str]) -> str:
-    return (f"{', '.join(workers)}: Dask's nanny set MALLOC_TRIM_THRESHOLD_, which makes "
-            f"Manim renders slower there; start the workers with {MMAP_FIX} in their "
-            f"environment (`{MMAP_FIX} dask worker ...`, docs/cluster.md)")
 
 
 class _Run:
