@@ -18,11 +18,16 @@ Two passes, not one. One-pass loudnorm sets its gain from the last few seconds i
 heard, so it starts from a guess (the opening title card) and rides the gain through the
 lecture; on Piper speech it ended 2 LU under the target (-18.1 LUFS), against -16.9 for
 two passes. With the whole lecture measured first, the second pass is a single gain
-(`linear=true`) whenever that keeps the true peak under TRUE_PEAK: the voice keeps its
-dynamics and the pauses stay as quiet, relative to it, as they were. Piper's speech peaks
-high for its loudness (about 20 dB from integrated loudness to true peak, where -16 LUFS
-under -1 dBTP leaves 15), and then loudnorm switches itself to its dynamic mode with a
-true-peak limiter, which costs a little loudness: that is the -16.9 above.
+(`linear=true`) whenever that keeps the true peak under TRUE_PEAK less AAC_HEADROOM:
+the voice keeps its dynamics and the pauses stay as quiet, relative to it, as they were.
+Piper's speech peaks high for its loudness (about 21 dB from integrated loudness to true
+peak, where -16 LUFS under -2 dBTP leaves 14), and then loudnorm switches itself to its
+dynamic mode with a true-peak limiter, which costs loudness: measured on a 283 s Piper
+lecture, -17.4 LUFS and -1.5 dBTP in the mp4 (-17.0 LUFS and -0.2 dBTP, over the ceiling,
+with no headroom for AAC). Reaching -16 there would take some 7 dB of peak limiting
+(tried: alimiter at 4x oversampling loses 1.3 LU of loudness to reach -2 dBTP, so it
+needs 11 dB of gain for 9 dB of loudness); the ceiling is kept and the lecture left
+1.4 LU quiet, which players' own normalisation (YouTube's -14 LUFS) makes up.
 """
 
 from __future__ import annotations
@@ -38,11 +43,15 @@ from pathlib import Path
 from .errors import RenderFailed
 
 TARGET_LUFS = -16.0  # integrated loudness: a common target for spoken video and podcasts
-TRUE_PEAK = -1.0  # dBTP: the ceiling EBU R128 allows
+TRUE_PEAK = -1.0  # dBTP: the ceiling EBU R128 allows, for the published (AAC) file
+# AAC's coding error adds to the peaks of what it is given: measured on a Piper lecture
+# normalised to -1.0 dBTP, the mp4 peaked at -0.1 to -0.2 dBTP; normalised to -2.0, at
+# -1.5. So the normaliser aims 1 dB under the ceiling the published file must keep.
+AAC_HEADROOM = 1.0  # dB
 LOUDNESS_RANGE = 11.0  # LU: loudnorm's default; one voice stays well inside it
 RATE = 48000  # samples per second: what AAC in mp4 is usually played at
 AAC_BITRATE = "128k"
-LOUDNORM = f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK}:LRA={LOUDNESS_RANGE}"
+LOUDNORM = f"loudnorm=I={TARGET_LUFS}:TP={TRUE_PEAK - AAC_HEADROOM}:LRA={LOUDNESS_RANGE}"
 
 
 @dataclass(frozen=True)
