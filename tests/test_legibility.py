@@ -132,6 +132,7 @@ def test_every_key_moment_is_legible(name):
         warnings.warn(f"{name} @{key[1]} may break {key[2]}: {EXEMPT[key]}",
                       LegibilityExemption, stacklevel=1)
     unused = [key for key in EXEMPT if key[0] == name and key not in used]
+    print("\n".join([f"{name}, measured:", *summary(run)]))  # `pytest -rP` shows it
     if failures or unused:
         pytest.fail(report(name, run, failures, unused), pytrace=False)
 
