@@ -48,25 +48,11 @@ EXEMPT: dict[tuple[str, str, str], str] = {
         "not reworked yet: 63% of the stage empty at this moment (two sentences leave the "
         "sides of the frame unused)",
     ("softmax", "scores", "empty_frame"):
-        "not reworked yet: 83% of the stage empty at this moment (one score row under the "
-        "words; the bars and the plot come later), its largest empty block 65%",
-    ("softmax", "before_cross", "empty_frame"):
-        "not reworked yet: just over 50% of the stage empty at this moment (the gap between "
-        "the argmax and softmax bars)",
-    ("softmax", "after_cross", "empty_frame"):
-        "not reworked yet: just over 50% of the stage empty at this moment (the gap between "
-        "the argmax and softmax bars)",
-    ("softmax", "sharp", "empty_frame"):
-        "not reworked yet: 69% of the stage empty at this moment (the argmax bars and the "
-        "plot are gone; the temperature panel is small)",
-    ("softmax", "flat", "empty_frame"):
-        "not reworked yet: 67% of the stage empty at this moment (as @sharp)",
-    ("softmax", "before_cross", "picture_height"):
-        "not reworked yet: the weight plot (Axes) spans 36% of the frame height beside the "
-        "bars it follows",
-    ("softmax", "after_cross", "picture_height"):
-        "not reworked yet: the weight plot (Axes) spans 36% of the frame height beside the "
-        "bars it follows",
+        "the opening moment is one sentence and its score row (83% of the stage empty): the "
+        "question is asked before anything answers it, and the room below is where the "
+        "argmax and softmax bars land next; filling it with a score chart would draw the "
+        "scores as bars, which the story keeps for weights (a score ladder on the side alone "
+        "would still leave the lower left, 40% of the stage, empty)",
     **{("values", moment, "outside_safe"):
        "not reworked yet: the grid's row title 'query (rows: each sums to 1)' crosses the "
        "left margin by 42 px, and the offered/ΔE columns and their titles cross the right "
