@@ -44,6 +44,7 @@ from scenes.kit import (
     THEME,
     EmbeddingPlane,
     ExplainerScene,
+    MatrixHeatmap,
     Number,
     TokenRow,
     VectorColumn,
@@ -55,6 +56,9 @@ from scenes.kit import (
     formula,
     label,
 )
+
+# the table's rows beside the two vectors: enough that it spans half the frame height
+TABLE_ROWS, TABLE_CELL = 13, 0.315
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,8 @@ class EmbeddingsRecap(ExplainerScene):
 
     # ---- 2. identical tokens, identical vectors --------------------------------------------
     def same_token(self, model: ToyModel, title: Mobject) -> None:
+        """Both sentences' apple, each with its vector under it, and on the right the rows
+        of the embedding table around apple's: the one row both vectors are copies of."""
         p = self.params
         columns, halves = VGroup(), VGroup()
         for k, sentence in enumerate(p.sentences):
@@ -133,20 +139,29 @@ class EmbeddingsRecap(ExplainerScene):
             row = TokenRow(trace.tokens, size=THEME.small, max_width=5.6)
             row[i].highlight(THEME.embedding)
             column = VectorColumn(trace.embeddings[i].tolist(), THEME.embedding,
-                                  f"{p.same}'s vector here", size=THEME.body, buff=0.12)
+                                  f"{p.same}'s vector here", size=THEME.heading, buff=0.14)
             column.next_to(row[i], DOWN, buff=0.4)
             columns.add(column)
-            halves.add(VGroup(row, column).move_to([(2 * k - 1) * 3.4, 0, 0]))
+            half = VGroup(row, column)
+            # the sentences meet near the middle, leaving the right for the table's rows
+            if k == 0:
+                half.shift(RIGHT * (-0.45 - row.get_right()[0]))
+            else:
+                half.shift(RIGHT * (0.35 - row.get_left()[0]))
+            halves.add(half)
         halves.shift(UP * (title.get_bottom()[1] - 0.35 - halves.get_top()[1]))
         equals = label("=", THEME.title).move_to(
             (columns[0].entries.get_center() + columns[1].entries.get_center()) / 2)
+        table = embedding_rows(model, p.same, TABLE_ROWS)
+        # right of the second sentence's apple column, under its words
+        table.next_to(columns[1], RIGHT, buff=0.3).align_to(columns[1], UP)
         self.narrate(f"The table has one row per token, so '{p.same}' starts as the very same "
                      "vector in every sentence, whatever the words around it.")
-        self.play(FadeIn(halves, lag_ratio=0.2), run_time=2)
+        self.play(FadeIn(halves, lag_ratio=0.2), FadeIn(table), run_time=2)
         self.play(Write(equals))
         self.moment("same_token")
         self.wait(3)
-        self.play(FadeOut(halves), FadeOut(equals), FadeOut(title))
+        self.play(FadeOut(halves), FadeOut(equals), FadeOut(table), FadeOut(title))
 
     # ---- 3. similar words sit close, in a flat view of 8-D ----------------------------------
     def similar_words_close(self, model: ToyModel, view: SensePlane, xy: dict[str, np.ndarray],
@@ -276,6 +291,30 @@ class EmbeddingsRecap(ExplainerScene):
         self.play(FadeIn(note))
         self.moment("direction")
         self.wait(6)
+
+
+def embedding_rows(model: ToyModel, word: str, n: int) -> VGroup:
+    """`n` consecutive rows of the embedding table around `word`'s, as a heat map with
+    each row's token named on its left and `word`'s row framed; a caption says how
+    many of the table's rows these are. `.heatmap`, `.names`, `.tokens` for tests."""
+    vocab = list(model.vocab)
+    start = min(max(vocab.index(word) - n // 2, 0), len(vocab) - n)
+    tokens = vocab[start:start + n]
+    values = torch.stack([model.embed(t) for t in tokens]).numpy()
+    heatmap = MatrixHeatmap(values, THEME.embedding, cell=TABLE_CELL, shape=False)
+    names = VGroup(*[label(t, THEME.small, THEME.embedding if t == word else THEME.muted)
+                     .next_to(heatmap.cell(r, 0), LEFT, buff=0.15)
+                     for r, t in enumerate(tokens)])
+    k = tokens.index(word)
+    frame = Rectangle(width=heatmap.frame.width + names.width + 0.35, height=TABLE_CELL,
+                      stroke_color=THEME.embedding, stroke_width=3)
+    frame.move_to(heatmap.rows_group(k, k + 1)).align_to(heatmap.frame, RIGHT).shift(
+        RIGHT * 0.05)
+    caption = label(f"{n} of the table's {len(vocab)} rows", THEME.small, THEME.muted)
+    caption.next_to(heatmap.frame, DOWN, buff=0.15).align_to(heatmap.frame, RIGHT)
+    table = VGroup(heatmap, names, frame, caption)
+    table.heatmap, table.names, table.tokens = heatmap, names, tokens
+    return table
 
 
 def word_colour(reading: Reading) -> str:

@@ -61,7 +61,11 @@ TAGS = Region(SAFE.left, SAFE.left + 2.0, STAGE.bottom, STAGE.top)  # each row's
 # narrower and the score boxes of neighbouring words overlap)
 COLUMNS = Region(TAGS.right + 0.2, TAGS.right + 6.0, STAGE.bottom, STAGE.top)
 SIDE = Region(COLUMNS.right + 0.3, PANEL.right, STAGE.bottom, STAGE.top)  # plot, then T
-BAR_HEIGHT = 1.5
+# both plots (weight against score, then weights against T) are the moment's picture:
+# over half the frame tall, a line of text above them and their x axis name below
+PLOT = Region(SIDE.left + 0.45, SIDE.right - 0.1, -2.2, 1.85)
+HEAD_Y = 2.45  # the line the words stand on, and the line above each plot
+BAR_HEIGHT = 1.8  # both rows: the bars fill the room between the scores and the captions
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ class Softmax(ExplainerScene):
         self.wait(3.5)
 
         # ---- two ways to turn scores into weights ---------------------------------------
-        hard = bars(argmax_one_hot(mover.row), words, -0.3, THEME.muted)
+        hard = bars(argmax_one_hot(mover.row), words, -0.55, THEME.muted)
         soft = bars(softmax(mover.row), words, -2.7, THEME.weight)
         self.narrate(f"Taking the best match is an argmax: all the weight on the top score, "
                      f"{top_word}. Softmax instead gives every word a share.")
@@ -146,20 +150,22 @@ class Softmax(ExplainerScene):
                                                THEME.weight)), run_time=1.2)
         self.wait(3.5)
 
-        plot = self.slide_past_top(mover, top_word, words, scores, hard, soft)
-        self.temperature_part(mover.row, words, scores, soft, VGroup(plot, question))
+        plot = self.slide_past_top(mover, top_word, words, scores, hard, soft, question)
+        self.temperature_part(mover.row, words, soft, plot)
 
     # ---- slide one score past the top one ------------------------------------------
     def slide_past_top(self, mover: Mover, top_word: str, words: TokenRow, scores: ScoreRow,
-                       hard: LiveWeightBars, soft: LiveWeightBars) -> VGroup:
-        """The mover's score rises past the top one, and falls back; returns the plot."""
+                       hard: LiveWeightBars, soft: LiveWeightBars, question: Mobject
+                       ) -> VGroup:
+        """The mover's score rises past the top one, and falls back; returns the plot
+        (it takes the question's place: it is the answer)."""
         p = self.params
         score = ValueTracker(mover.start, name="score")
         self.add(score)
         plot = self.weight_plot(mover, score, top_word)
         self.narrate(f"Now let {p.mover}'s score rise. The plot follows the weight each method "
                      f"gives {p.mover}.")
-        self.play(FadeIn(plot), run_time=1.5)
+        self.play(FadeOut(question), FadeIn(plot), run_time=1.5)
         follow_score(mover, score, words, scores, hard, soft)
         before, after = mover.cross - p.near, mover.cross + p.near
         self.play(score.animate.set_value(before), run_time=3, rate_func=smooth)
@@ -188,11 +194,7 @@ class Softmax(ExplainerScene):
         p, j = self.params, mover.j
         x0, x1 = mover.start - 0.3, mover.cross + p.overshoot + 0.3
         # the axes count from x0, so the y axis stands at the left edge, not at score 0
-        self.plot_axes = axes = Axes(
-            x_range=(0, x1 - x0, x1 - x0), y_range=(0, 1.0, 1.0), x_length=SIDE.width - 0.3,
-            y_length=2.9, tips=False, x_axis_config={"include_ticks": False},
-            axis_config={"stroke_color": THEME.muted, "stroke_width": 1.5})
-        axes.move_to([SIDE.right, -0.35, 0], aligned_edge=RIGHT)
+        self.plot_axes = axes = side_axes(x1 - x0)
 
         def at(s: float, w: float) -> np.ndarray:
             return axes.c2p(s - x0, w)
@@ -204,18 +206,19 @@ class Softmax(ExplainerScene):
                          x_range=(0, x1 - x0, 0.02), color=THEME.weight, stroke_width=4)
         cross = DashedLine(at(mover.cross, 0), at(mover.cross, 1.0), color=THEME.score_pos,
                            stroke_width=2, dash_length=0.08)
-        cross_tag = label(f"= {top_word}'s score", THEME.tiny, THEME.score_pos)
-        cross_tag.next_to(cross, UP, buff=0.08)
-        y_name = label(f"weight on {p.mover}", THEME.small).next_to(axes, UP, buff=0.45)
+        # inside the plot, left of the dashed line at its top: argmax is 0 there and the
+        # softmax curve low, so the corner is free
+        cross_tag = label(f"{top_word}'s score", THEME.tiny, THEME.score_pos)
+        cross_tag.next_to(at(mover.cross, 0.97), LEFT, buff=0.12)
+        y_name = label(f"weight on {p.mover}", THEME.small).move_to([0, HEAD_Y, 0])
         y_name.align_to(axes, LEFT)
         x_name = label(f"{p.mover}'s score \u2192", THEME.small, THEME.score_pos)
-        x_name.next_to(axes, DOWN, buff=0.15).align_to(axes, RIGHT)
-        ticks = VGroup(*[label(t, THEME.tiny, THEME.muted).next_to(at(x0, y), LEFT, 0.1)
-                         for t, y in (("0", 0.0), ("1", 1.0))])
+        x_name.next_to(axes, DOWN, buff=0.12).align_to(axes, RIGHT)
+        ticks = y_ticks(axes)
         legend = VGroup(*[VGroup(Line(ORIGIN, RIGHT * 0.4, color=c, stroke_width=4),
                                  label(n, THEME.small, c)).arrange(RIGHT, buff=0.12)
                           for n, c in (("argmax", THEME.muted), ("softmax", THEME.weight))])
-        legend.arrange(RIGHT, buff=0.4).next_to(x_name, DOWN, buff=0.2).align_to(axes, LEFT)
+        legend.arrange(DOWN, buff=0.15, aligned_edge=LEFT).next_to(at(x0, 0.62), RIGHT, 0.2)
         dots = VGroup(Dot(color=THEME.muted, radius=0.07), Dot(color=THEME.weight, radius=0.07))
 
         def follow(group: VGroup) -> None:
@@ -229,22 +232,25 @@ class Softmax(ExplainerScene):
         return VGroup(axes, hard, soft, cross, cross_tag, y_name, x_name, ticks, legend, dots)
 
     # ---- temperature: sharp or flat ---------------------------------------------------
-    def temperature_part(self, row: Tensor, words: TokenRow, scores: ScoreRow,
-                         soft: LiveWeightBars, gone: VGroup) -> None:
+    def temperature_part(self, row: Tensor, words: TokenRow, soft: LiveWeightBars,
+                         gone: VGroup) -> None:
+        """T slides from 1 to sharp, to flat and back; the bars and a plot of every word's
+        weight against T follow it (the plot takes the weight plot's place)."""
         sharp, flat = self.params.temperatures
         n = len(row)
         temperature = ValueTracker(1.0, name="temperature")
         self.add(temperature)
         rule = formula(r"\mathrm{softmax}(s\,/\,T)", size=THEME.heading)
-        rule.move_to([SIDE.x, 1.2, 0])
         t_value = LiveNumber(1.0, 2, THEME.heading, THEME.text)
         t_line = VGroup(label("T =", THEME.heading), t_value).arrange(RIGHT, buff=0.2)
-        t_line.next_to(rule, DOWN, buff=0.5)
-        notes = VGroup(label("T \u2192 0: all weight on the top score", THEME.small,
-                             THEME.muted),
+        VGroup(rule, t_line).arrange(RIGHT, buff=0.45).move_to([SIDE.x, HEAD_Y, 0])
+        plot = self.temperature_plot(row, temperature, words.words)
+        # between the two rows of bars: softmax's limits, the argmax above and 1/n below
+        notes = VGroup(label("T \u2192 0: the argmax row above", THEME.small, THEME.muted),
                        label(f"T \u2192 \u221e: every word 1/{n} = {fmt(1 / n)}", THEME.small,
                              THEME.muted)).arrange(DOWN, buff=0.15, aligned_edge=LEFT)
-        SIDE.fit(notes).next_to(t_line, DOWN, buff=0.6)
+        notes.move_to([COLUMNS.left, soft.baseline_y + BAR_HEIGHT - 0.1, 0],
+                      aligned_edge=UP + LEFT)
         uniform_y = soft.baseline_y + BAR_HEIGHT / n
         uniform = DashedLine([words.get_left()[0], uniform_y, 0],
                              [words.get_right()[0], uniform_y, 0], color=THEME.muted,
@@ -253,7 +259,7 @@ class Softmax(ExplainerScene):
         self.narrate("Softmax has a dial, the temperature T: divide the scores by T "
                      "before the softmax.")
         self.play(FadeOut(gone), run_time=1)
-        self.play(Write(rule), FadeIn(t_line), run_time=1.5)
+        self.play(Write(rule), FadeIn(t_line), FadeIn(plot), run_time=1.5)
         t_value.add_updater(lambda m: m.set_value(temperature.get_value()))
         soft.add_updater(lambda b: b.set_values(softmax(row, temperature.get_value()).numpy()))
         self.wait(1.5)
@@ -276,6 +282,69 @@ class Softmax(ExplainerScene):
         self.play(temperature.animate.set_value(1.0), FadeOut(uniform), FadeOut(uniform_tag),
                   run_time=2.5)
         self.wait(4)
+
+    def temperature_plot(self, row: Tensor, temperature: ValueTracker,
+                         tokens: list[str]) -> VGroup:
+        """Every word's softmax weight against T, T on a log axis (0.1, 1, 10 evenly
+        apart, so sharp and flat get equal room): the top word's curve falls from 1 to
+        1/n, the others rise to it; a dashed line and one dot per word follow the tracker.
+        `t_point(T, w)` is where weight w at temperature T is drawn."""
+        self.t_axes = axes = side_axes(2.0)  # log10 T from -1 (T = 0.1) to 1 (T = 10)
+
+        def at(t: float, w: float) -> np.ndarray:
+            return axes.c2p(np.log10(t) + 1.0, w)
+
+        self.t_point = at
+        top = int(row.argmax())
+        ts = np.logspace(-1, 1, 121)
+        table = np.stack([softmax(row, float(t)).numpy() for t in ts])  # (T, word)
+        curves = VGroup(*[
+            axes.plot_line_graph(np.log10(ts) + 1.0, table[:, k], add_vertex_dots=False,
+                                 line_color=THEME.weight,
+                                 stroke_width=4 if k == top else 2.5).set_stroke(
+                opacity=1.0 if k == top else 0.55)
+            for k in range(len(row))])
+        # in the free corners: under the top curve's flat start, over the others' floor
+        top_tag = label(tokens[top], THEME.tiny, THEME.weight)
+        top_tag.next_to(at(0.1, 0.9), RIGHT, buff=0.15)
+        others = label("the other words", THEME.tiny, THEME.muted)
+        others.next_to(at(0.1, 0.15), RIGHT, buff=0.15)
+        ticks = VGroup(*[label(t, THEME.tiny, THEME.muted).next_to(at(v, 0), DOWN, buff=0.12)
+                         for t, v in (("0.1", 0.1), ("1", 1.0), ("10", 10.0))])
+        ticks[0].align_to(axes, LEFT)
+        ticks[2].align_to(axes, RIGHT)
+        x_name = label("T \u2192", THEME.small).next_to(at(10 ** 0.5, 0), DOWN, buff=0.12)
+        marker = DashedLine(at(1.0, 0), at(1.0, 1.0), color=THEME.muted, stroke_width=2,
+                            dash_length=0.08)
+        dots = VGroup(*[Dot(color=THEME.weight, radius=0.06) for _ in range(len(row))])
+
+        def follow(group: VGroup) -> None:
+            t = temperature.get_value()
+            for dot, w in zip(group, softmax(row, t).numpy(), strict=True):
+                dot.move_to(at(t, float(w)))
+
+        def slide(line: DashedLine) -> None:
+            t = temperature.get_value()
+            line.put_start_and_end_on(at(t, 0), at(t, 1.0))
+
+        follow(dots)
+        dots.add_updater(follow)
+        marker.add_updater(slide)
+        return VGroup(axes, curves, marker, top_tag, others, ticks, x_name, y_ticks(axes),
+                      dots)
+
+
+def side_axes(x_length: float) -> Axes:
+    """Axes filling PLOT, weight 0..1 up, counted from 0 along (a plot's own origin)."""
+    return Axes(x_range=(0, x_length, x_length), y_range=(0, 1.0, 1.0), x_length=PLOT.width,
+                y_length=PLOT.height, tips=False, x_axis_config={"include_ticks": False},
+                axis_config={"stroke_color": THEME.muted, "stroke_width": 1.5}
+                ).move_to(PLOT.center)
+
+
+def y_ticks(axes: Axes) -> VGroup:
+    return VGroup(*[label(t, THEME.tiny, THEME.muted).next_to(axes.c2p(0, y), LEFT, 0.1)
+                    for t, y in (("0", 0.0), ("1", 1.0))])
 
 
 def bars(weights: Tensor, words: TokenRow, baseline: float, color: str) -> LiveWeightBars:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from manim import Arrow, Dot, Line, Rectangle
+from manim import Arrow, Dot, Line, Rectangle, Square
 
 import reference
 from scene_harness import (
@@ -25,7 +25,15 @@ from scene_harness import (
     visible,
 )
 from scenes.embeddings_recap import EmbeddingsRecap, RecapParams
-from scenes.kit import Number, TokenRow, VectorColumn, WordToken, fmt
+from scenes.kit import (
+    MatrixHeatmap,
+    Number,
+    TokenRow,
+    VectorColumn,
+    WordToken,
+    fmt,
+    heat_fill,
+)
 
 P = RecapParams()
 
@@ -72,6 +80,37 @@ def test_the_same_token_has_the_same_vector_in_both_sentences(run):
     equals = the_text(snapshot, "=")
     left, right = sorted(columns, key=lambda c: c.get_x())
     assert left.get_right()[0] < equals.get_x() < right.get_left()[0]
+
+
+def test_the_table_rows_beside_them_are_the_real_rows_with_the_words_framed(run):
+    """The heat map's rows are the table's rows for the tokens named on their left, in
+    the table's order, each tint from its own entry; the framed row is apple's, the row
+    both columns copy; the caption counts the rows shown against the table's."""
+    snapshot = run.at("same_token")
+    (heatmap,) = visible(snapshot, MatrixHeatmap)
+    vocab = list(reference.toy()["vocab"])
+    rows = heatmap.values.shape[0]
+    names = sorted((t for t in visible(snapshot) if t.original_text in vocab
+                    and heatmap.frame.get_left()[0] - 1.6 < t.get_x() < heatmap.frame.get_left()[0]
+                    and heatmap.frame.get_bottom()[1] < t.get_y() < heatmap.frame.get_top()[1]),
+                   key=lambda t: -t.get_y())
+    shown = [t.original_text for t in names]
+    assert len(shown) == rows and P.same in shown
+    start = vocab.index(shown[0])
+    assert shown == vocab[start:start + rows]  # consecutive rows of the table
+    for r, (name, word) in enumerate(zip(names, shown, strict=True)):
+        assert name.get_y() == pytest.approx(heatmap.cell(r, 0).get_y(), abs=XY)
+        assert_matches(heatmap.values[r], reference.embed(word))
+        for j, v in enumerate(heatmap.values[r]):
+            assert heatmap.cell(r, j).get_fill_color().to_hex().upper() == heat_fill(
+                v, heatmap.color_scale, heatmap.color_name).upper()
+    k = shown.index(P.same)
+    framed = [m for m in visible(snapshot, Rectangle) if m is not heatmap.frame
+              and m.get_stroke_width() >= 2.5 and not isinstance(m, Square)
+              and m.height == pytest.approx(heatmap.cell(k, 0).height, abs=XY)]
+    assert len(framed) == 1
+    assert framed[0].get_y() == pytest.approx(heatmap.cell(k, 0).get_y(), abs=XY)
+    the_text(snapshot, f"{rows} of the table's {len(vocab)} rows")
 
 
 def test_plane_dots_at_their_projections_each_named(run):

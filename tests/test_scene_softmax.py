@@ -165,3 +165,18 @@ def test_temperature_bars(run, ref, moment, temperature):
                       and abs(m.get_start()[1] - m.get_end()[1]) < 1e-9]
         assert uniform.get_y() == pytest.approx(soft.baseline_y + soft.max_height / n, abs=XY)
         assert line_after(snapshot, uniform)[0].original_text == f"1/{n}"
+
+
+@pytest.mark.parametrize("moment", ["sharp", "flat"])
+def test_temperature_plot_dots_at_t_and_each_words_weight(run, ref, moment):
+    """One dot per word at (T, its softmax weight at T) on the plot's log-T axis."""
+    snapshot, scene = run.at(moment), run.scene
+    t = tracker(snapshot, "temperature")
+    weights = reference.softmax(score_row(ref) / t)
+    dots = [d for d in visible(snapshot, Dot) if d.radius == pytest.approx(0.06)]
+    assert len(dots) == len(ref.tokens)
+    got = sorted(scene.t_axes.p2c(d.get_center())[1] for d in dots)
+    assert_matches(got, sorted(weights), atol=1e-4)
+    for d in dots:
+        assert scene.t_axes.p2c(d.get_center())[0] == pytest.approx(np.log10(t) + 1, abs=1e-4)
+    assert scene.t_point(t, 0.5)[0] == pytest.approx(dots[0].get_x(), abs=XY)
