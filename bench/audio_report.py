@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import subprocess
 import sys
 from itertools import pairwise
@@ -34,17 +33,6 @@ def stream_seconds(video: Path) -> dict[str, float]:
     return {s["codec_type"]: float(s["duration"]) for s in json.loads(done.stdout)["streams"]}
 
 
-def loudness(video: Path) -> tuple[float, float]:
-    """Integrated loudness (LUFS) and true peak (dBTP) of the first audio stream."""
-    done = subprocess.run(["ffmpeg", "-nostats", "-hide_banner", "-i", str(video), "-vn",
-                           "-af", "ebur128=peak=true", "-f", "null", "-"],
-                          capture_output=True, text=True, check=True)
-    summary = done.stderr[done.stderr.rindex("Summary:"):]
-    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
-    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
-    return lufs, peak
-
-
 def longest_silence(sound: audio.Sound) -> float:
     quiet = np.append(sound.window_dbfs() < audio.SILENCE_DBFS, False)
     longest = run = 0
@@ -60,7 +48,7 @@ def main() -> None:
     args = parser.parse_args()
     captions = list(srt.parse(args.video.with_suffix(".srt").read_text(encoding="utf-8")))
     seconds = stream_seconds(args.video)
-    lufs, peak = loudness(args.video)
+    lufs, peak = audio.loudness(args.video)
     sound = audio.read(args.video)
     edge = audio.WINDOW  # a window straddling a caption's edge belongs to neither side
 

@@ -14,6 +14,7 @@ one silence threshold between the two.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import wave
@@ -175,3 +176,18 @@ def write_wav(path: Path, sound: Sound) -> None:
         w.setsampwidth(2)
         w.setframerate(sound.rate)
         w.writeframes(pcm.tobytes())
+
+
+def loudness(path: Path) -> tuple[float, float]:
+    """Integrated loudness (LUFS) and true peak (dBTP) of a file's first audio stream, as
+    ffmpeg's EBU R128 meter reads them: the measures a lecture's sound is normalised to."""
+    done = subprocess.run([_ffmpeg("ffmpeg"), "-nostats", "-hide_banner", "-i", str(path),
+                           "-vn", "-af", "ebur128=peak=true", "-f", "null", "-"],
+                          capture_output=True, text=True)
+    if done.returncode != 0 or "Summary:" not in done.stderr:
+        reason = _last_line(done.stderr) or "ffmpeg failed"
+        raise AudioError(f"{path}: cannot be metered ({reason})")
+    summary = done.stderr[done.stderr.rindex("Summary:"):]
+    lufs = float(re.search(r"I:\s+(-?[\d.]+) LUFS", summary).group(1))
+    peak = float(re.search(r"Peak:\s+(-?[\d.]+) dBFS", summary).group(1))
+    return lufs, peak

@@ -8,7 +8,6 @@ caption) so that what plays where can be measured.
 
 from __future__ import annotations
 
-import re
 import shutil
 import subprocess
 
@@ -33,12 +32,8 @@ PITCH = {**HZ, CARD: 1100.0}
 
 
 def loudness(path) -> float:
-    """Integrated loudness (EBU R128) of a file's sound, as ffmpeg's ebur128 filter
-    measures it: LUFS."""
-    done = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map",
-                           "0:a", "-af", "ebur128", "-f", "null", "-"],
-                          capture_output=True, text=True, check=True)
-    return float(re.findall(r"I:\s+(-?[\d.]+) LUFS", done.stderr)[-1])
+    """Integrated loudness (EBU R128) of a file's sound: LUFS."""
+    return audio.loudness(path)[0]
 
 
 def packets(path) -> list[str]:

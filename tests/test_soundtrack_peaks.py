@@ -10,7 +10,6 @@ that: a tone's peak is 3 dB over its loudness and loudnorm stays linear.
 
 from __future__ import annotations
 
-import re
 import subprocess
 
 import numpy as np
@@ -28,16 +27,6 @@ LINES = [
 ]
 
 
-def true_peak_and_loudness(path) -> tuple[float, float]:
-    """ffmpeg's EBU R128 meter on a file's sound: (true peak in dBTP, loudness in LUFS)."""
-    done = subprocess.run(["ffmpeg", "-hide_banner", "-nostats", "-i", str(path), "-map",
-                           "0:a", "-af", "ebur128=peak=true", "-f", "null", "-"],
-                          capture_output=True, text=True, check=True)
-    peak = float(re.findall(r"Peak:\s+(-?[\d.]+) dBFS", done.stderr)[-1])
-    loudness = float(re.findall(r"I:\s+(-?[\d.]+) LUFS", done.stderr)[-1])
-    return peak, loudness
-
-
 def test_normalised_speech_keeps_under_the_true_peak_ceiling_once_encoded(tmp_path):
     from narration.piper_voice import PiperVoice
 
@@ -48,12 +37,12 @@ def test_normalised_speech_keeps_under_the_true_peak_ceiling_once_encoded(tmp_pa
                          .astype(np.float32), rate)
     track, published = tmp_path / "track.wav", tmp_path / "published.m4a"
     audio.write_wav(track, speech)
-    raw_peak, raw_loudness = true_peak_and_loudness(track)
+    raw_loudness, raw_peak = audio.loudness(track)
     assert raw_peak - raw_loudness > 15  # peaky enough for loudnorm's dynamic mode
 
     subprocess.run(["ffmpeg", "-v", "error", "-y", "-i", str(track), "-af",
                     soundtrack.normaliser(soundtrack.measure(track)), *soundtrack.encoder(),
                     str(published)], check=True)
-    peak, loudness = true_peak_and_loudness(published)
+    loudness, peak = audio.loudness(published)
     assert peak <= soundtrack.TRUE_PEAK
     assert soundtrack.TARGET_LUFS - 2.0 <= loudness <= soundtrack.TARGET_LUFS + 0.5
