@@ -3,13 +3,15 @@
     render.py lecture --cluster tcp://lab1:8786     a scheduler and its workers, anywhere
     render.py lecture --cluster local:4             a cluster of 4 worker processes here
 
-Dask (`distributed`) is the engine: it places each task on a free worker, moves the task
-to another worker when one dies while rendering (its own retry of lost work), and reports
-as futures. What this module adds is what a render needs around that:
+Dask (`distributed`) is the engine: it runs each task on a worker, moves the task to
+another worker when one dies while rendering (its own retry of lost work), and reports as
+futures. What this module adds is what a render needs around that:
 
 * the same code everywhere: before any work, every worker's `remote.project_digest` is
   compared with this machine's, and a worker running other code is refused in one line
   naming it and both digests (a course is never rendered from two versions of the code);
+* the order: clips are handed out longest first, one to each free worker thread, as
+  `--jobs` does (`_Run`), not all at once for Dask to place in turns;
 * only the client writes: a worker renders into a temporary folder of its own and sends
   back the bytes, which are committed here with `files.commit` (through `Staged`, all of
   a task's files or none), and only then marked fresh, as `--jobs` does;
@@ -166,29 +168,47 @@ def check_cluster(client, address: str) -> str:
 
 
 class _Run:
-    """One command's stale work on the cluster: submitted at once, longest first (the
-    order given), collected as it finishes."""
+    """One command's stale work on the cluster, handed out longest first to the first free
+    worker and collected as it finishes.
+
+    Work is submitted only while the cluster has a free thread for it. Submitted all at
+    once, Dask would place every task on a worker at once (its estimate of an unknown
+    task is half a second) and in turns, so the longest clip and the third one would share
+    a worker while another sat idle at the end; given out one free thread at a time, the
+    order is the one `--jobs` follows."""
 
     def __init__(self, client, work: Sequence[Work], reporter: Reporter, digest: str):
-        run = uuid.uuid4().hex[:8]
-        self.client, self.work, self.reporter = client, list(work), reporter
-        self.topic, self.stop = f"explainer-progress-{run}", f"explainer-stop-{run}"
+        self.run = uuid.uuid4().hex[:8]
+        self.client, self.work, self.reporter, self.digest = client, list(work), reporter, digest
+        self.topic, self.stop = f"explainer-progress-{self.run}", f"explainer-stop-{self.run}"
         self.events: queue.Queue = queue.Queue()
         self.by_index = {w.index: w for w in self.work}
         self.started: set[int] = set()
         self.finished: set[int] = set()
         client.subscribe_topic(self.topic, lambda event: self.events.put(event[1]))
-        self.pending = {
-            client.submit(render_remote, w, digest, sources_digests(w), self.topic, self.stop,
-                          key=f"render-{_slug(w.task.label)}-{run}", pure=False): w
-            for w in self.work}
+        self.queued = list(self.work)  # longest first, as given
+        self.pending: dict = {}  # future -> Work, submitted and not yet collected
+
+    def _feed(self) -> None:
+        """Submit queued work while the cluster has more threads than tasks in hand
+        (workers may have joined or left since the last look)."""
+        if not self.queued:
+            return
+        threads = sum(self.client.nthreads().values())
+        while self.queued and len(self.pending) < threads:
+            w = self.queued.pop(0)
+            future = self.client.submit(
+                render_remote, w, self.digest, sources_digests(w), self.topic, self.stop,
+                key=f"render-{_slug(w.task.label)}-{self.run}", pure=False)
+            self.pending[future] = w
 
     def wait(self) -> list[Outcome]:
         outcomes: dict[int, Outcome] = {}
         alone_since: float | None = None
         checked = time.monotonic()
         try:
-            while self.pending:
+            self._feed()
+            while self.pending or self.queued:
                 self._drain()
                 done = [f for f in self.pending if f.done()]
                 for future in done:
@@ -197,11 +217,14 @@ class _Run:
                     outcomes[w.index] = _collect(future, w)
                     self.finished.add(w.index)
                     report_outcome(self.reporter, w.index, outcomes[w.index])
-                if not done:
+                if done:
+                    self._feed()
+                else:
                     time.sleep(POLL)
-                if time.monotonic() - checked > 2:  # a cluster whose workers are all gone
+                if time.monotonic() - checked > 2:  # workers come and go
                     checked = time.monotonic()
                     alone_since = self._no_workers(alone_since)
+                    self._feed()
         except BaseException:
             self._cancel()
             raise

@@ -225,6 +225,35 @@ def test_figures_through_the_cluster_are_the_pixels_of_local_ones(cluster, tmp_p
         assert a.size == (1920, 1080) and np.array_equal(np.asarray(a), np.asarray(b))
 
 
+@needs_dask
+@needs_video
+def test_clips_go_out_one_free_worker_at_a_time_longest_first(cluster, tmp_path):
+    """Dask, given every task at once, places them all at once, in turns; the run hands
+    out only as many as the cluster has threads, so the next clip goes to the worker that
+    is free first (the order --jobs keeps). Three clips, two single-threaded workers."""
+    import io
+
+    from distributed import Client
+
+    from rendering.cluster import _Run
+    from rendering.progress import Reporter
+    from rendering.remote import own_digest
+
+    names = ("Tiny", "Tiny2", "Tiny")
+    work = [Work(i, VideoTask(ClassInFile(FIXTURES / "tiny_scenes.py", name), "low", "mp4",
+                              tmp_path / f"{i}" / f"{name}.mp4"), f"key-{i}", 3.0 - i)
+            for i, name in enumerate(names)]
+    with Client(cluster.address, timeout=30) as client:
+        run = _Run(client, work, Reporter(quiet=True, stream=io.StringIO()), own_digest())
+        run._feed()
+        assert sorted(w.index for w in run.pending.values()) == [0, 1]  # one per thread
+        assert [w.index for w in run.queued] == [2]
+        outcomes = run.wait()
+    assert [o.status for o in outcomes] == ["rendered"] * 3, [o.error for o in outcomes]
+    for w in work:
+        assert w.task.out.stat().st_size > 0 and cache.is_fresh(w.task.outputs, w.key)
+
+
 # ---- the pieces, without a cluster ----------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class VoicedTask(VideoTask):
