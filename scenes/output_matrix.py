@@ -52,6 +52,7 @@ from scenes.kit import (
     formula,
     label,
 )
+from scenes.kit.layout import spread_row
 from scenes.kit.wrap import WrappedText
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
@@ -157,22 +158,13 @@ class OutputMatrix(ExplainerScene):
         ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in mha.heads]
         dot = Dot(radius=0.06, color=THEME.muted)  # the product sign: a glyph would be a speck
         eq = label("=", THEME.heading, THEME.muted)
-        names = VGroup(
-            VGroup(tex(DOWN_TEX, THEME.value), label("value-down", THEME.tiny, THEME.value)),
-            VGroup(tex(UP_TEX, THEME.value), label("value-up", THEME.tiny, THEME.value)),
-            VGroup(tex(DOWN_TEX + UP_TEX, THEME.value),
-                   label("the whole value map", THEME.tiny, THEME.value)))
-        for name in names:
-            name.arrange(DOWN, buff=0.08)
-        # frames' tops on one line under the names; equal gaps around the two signs
+        names = VGroup(*[VGroup(tex(t, THEME.value), label(n, THEME.tiny, THEME.value))
+                         .arrange(DOWN, buff=0.08) for t, n in (
+                             (DOWN_TEX, "value-down"), (UP_TEX, "value-up"),
+                             (DOWN_TEX + UP_TEX, "the whole value map"))])
+        # across the safe width, frames' tops on one line under the names
+        row = VGroup(*spread_row([down, dot, up, eq, whole]))
         top = self.top - max(n.height for n in names) - 0.2
-        gap = (SAFE.width - sum(m.frame.width for m in (down, up, whole))
-               - dot.width - eq.width) / 4
-        x = SAFE.left
-        for m in (down, dot, up, eq, whole):
-            frame = m.frame if isinstance(m, MatrixHeatmap) else m
-            m.shift(RIGHT * (x - frame.get_left()[0]))
-            x += frame.width + gap
         for m in (down, up, whole):
             m.shift(UP * (top - m.frame.get_top()[1]))
         for sign in (dot, eq):
@@ -194,7 +186,6 @@ class OutputMatrix(ExplainerScene):
         rank.arrange(DOWN, buff=0.3)
         rank.move_to([(down.frame.get_right()[0] + whole.frame.get_left()[0]) / 2,
                       (up.shape_label.get_bottom()[1] + STAGE.bottom) / 2, 0])
-        row = VGroup(down, dot, up, eq, whole)
 
         self.narrate(f"In head {p.head + 1} a word's value is not one {d} \u00d7 {d} matrix but "
                      f"two: value-down W_V\u2193 ({d} \u2192 {d_h} numbers), then value-up "
@@ -254,13 +245,12 @@ class OutputMatrix(ExplainerScene):
         small = trace.layers[0].heads[p.head].values[i]  # value-down: d_h numbers
         big = small @ mha.heads[p.head].w_o  # value-up: back to d_model
         d_h, d = small.shape[0], x.shape[0]
-        cols = VGroup(VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1,
-                                   size=THEME.small, buff=0.1),
-                      VectorColumn(small.numpy(), THEME.value, f"{d_h} numbers", decimals=1,
-                                   size=THEME.small, buff=0.1),
-                      VectorColumn(big.numpy(), THEME.value, f"value: {d}", decimals=1,
-                                   size=THEME.small, buff=0.1))
-        cols.arrange(RIGHT, buff=0.75)
+        cols = VGroup(*[VectorColumn(v.numpy(), color, title, decimals=1, size=THEME.small,
+                                     buff=0.1)
+                        for v, color, title in ((x, THEME.embedding, f"{p.focus}: E | P"),
+                                                (small, THEME.value, f"{d_h} numbers"),
+                                                (big, THEME.value, f"value: {d}"))])
+        cols.arrange(RIGHT, buff=0.65)
         arrows = VGroup()
         for a, b, t_ in ((cols[0], cols[1], DOWN_TEX), (cols[1], cols[2], UP_TEX)):
             arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
