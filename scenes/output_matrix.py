@@ -22,6 +22,7 @@ from manim import (
     RIGHT,
     UP,
     Arrow,
+    Dot,
     FadeIn,
     FadeOut,
     Mobject,
@@ -43,6 +44,7 @@ from scenes.kit import (
     ExplainerScene,
     HeatLegend,
     MatrixHeatmap,
+    Region,
     VectorColumn,
     about,
     at_top,
@@ -50,6 +52,8 @@ from scenes.kit import (
     formula,
     label,
 )
+from scenes.kit.layout import spread_row
+from scenes.kit.wrap import WrappedText
 
 DOWN_TEX, UP_TEX = r"W_V^{\downarrow}", r"W_V^{\uparrow}"
 # sizes at which scripts draw >= 20 px: LaTeX with sub/superscripts, and a label with a
@@ -72,13 +76,16 @@ class OutputMatrixParams:
 @dataclass(frozen=True)
 class LowRank:
     """W_V↓ · W_V↑ = the whole value map, as drawn: `shown` is all of it, `product` the
-    right-hand side with its name, legend and rank (it leaves first); `up` and `whole`
-    are the value-up and product heat maps, for what is placed beside them."""
+    right-hand side with its name and legend (it leaves after `savings`), `rank` the
+    lines under value-up that the counts replace; `up` is the value-up heat map, `legend`
+    the shared colour scale under value-down, `room` the free space under value-up."""
 
     shown: VGroup
     product: VGroup
+    rank: VGroup
     up: MatrixHeatmap
-    whole: MatrixHeatmap
+    legend: VGroup
+    room: Region
 
 
 @dataclass(frozen=True)
@@ -118,12 +125,12 @@ class OutputMatrix(ExplainerScene):
         self.moment("low_rank")
         self.settle()
 
-        savings = self.savings(mha, beside=low_rank.whole)
+        savings = self.savings(mha, low_rank)
         self.moment("savings")
         self.settle()
 
         self.play(FadeOut(savings), FadeOut(low_rank.product), run_time=0.6)
-        flow = self.one_value(trace, mha, i, beside=low_rank.up)
+        flow = self.one_value(trace, mha, i, low_rank)
         self.moment("one_value")
         self.settle()
 
@@ -138,53 +145,67 @@ class OutputMatrix(ExplainerScene):
 
     # ---------------------------------------------------------------------------------
     def low_rank(self, mha: MultiHeadAttention, scale: float) -> LowRank:
+        """W_V↓ · W_V↑ = the product, at W_O's cell: down's and the product's 12 rows span
+        half the frame, and the value-up block is drawn as W_O will stack it. The three
+        hang from one line across the safe width; under the short value-up block is the
+        room for what the moment says (12 → 4 → 12, the rank, later the counts)."""
         p = self.params
         head = mha.heads[p.head]
         d, d_h = head.w_v.shape
-        down = MatrixHeatmap(head.w_v.numpy(), THEME.value, cell=0.25, scale=scale)
-        up = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=0.25, scale=scale)
-        whole = MatrixHeatmap((head.w_v @ head.w_o).numpy(), THEME.value, cell=0.25)
+        down = MatrixHeatmap(head.w_v.numpy(), THEME.value, cell=W_O_CELL, scale=scale)
+        up = MatrixHeatmap(head.w_o.numpy(), THEME.value, cell=W_O_CELL, scale=scale)
+        whole = MatrixHeatmap((head.w_v @ head.w_o).numpy(), THEME.value, cell=W_O_CELL)
         ranks = [int(torch.linalg.matrix_rank(h.w_v @ h.w_o)) for h in mha.heads]
-        row = VGroup(down, label("\u00b7", THEME.heading, THEME.muted), up,
-                     label("=", THEME.heading, THEME.muted), whole)
-        row.arrange(RIGHT, buff=0.22).move_to([SAFE.left, 0, 0], aligned_edge=LEFT)
-        names = VGroup(
-            VGroup(tex(DOWN_TEX, THEME.value), label("value-down", THEME.tiny, THEME.value)),
-            VGroup(tex(UP_TEX, THEME.value), label("value-up", THEME.tiny, THEME.value)),
-            VGroup(tex(DOWN_TEX + UP_TEX, THEME.value),
-                   label("the whole value map", THEME.tiny, THEME.value)))
+        dot = Dot(radius=0.06, color=THEME.muted)  # the product sign: a glyph would be a speck
+        eq = label("=", THEME.heading, THEME.muted)
+        names = VGroup(*[VGroup(tex(t, THEME.value), label(n, THEME.tiny, THEME.value))
+                         .arrange(DOWN, buff=0.08) for t, n in (
+                             (DOWN_TEX, "value-down"), (UP_TEX, "value-up"),
+                             (DOWN_TEX + UP_TEX, "the whole value map"))])
+        # across the safe width, frames' tops on one line under the names
+        row = VGroup(*spread_row([down, dot, up, eq, whole]))
+        top = self.top - max(n.height for n in names) - 0.2
+        for m in (down, up, whole):
+            m.shift(UP * (top - m.frame.get_top()[1]))
+        for sign in (dot, eq):
+            sign.set_y(up.frame.get_y())
         for name, mat in zip(names, (down, up, whole), strict=True):
-            name.arrange(DOWN, buff=0.08).next_to(mat.frame, UP, buff=0.2)
+            name.next_to(mat.frame, UP, buff=0.2)
         names[0].align_to(down.frame, LEFT)  # wider than its 4 columns: keep it inside SAFE
-        names[1].align_to(names[0], UP)
         legend = VGroup(HeatLegend(scale, THEME.value, width=1.6),
                         label("every value-down / value-up entry", THEME.tiny, THEME.muted))
-        legend.arrange(DOWN, buff=0.1).next_to(VGroup(down, up), DOWN, buff=0.35)
-        p_legend = HeatLegend(whole.color_scale, THEME.value, width=1.6)
-        p_legend.next_to(whole.shape_label, DOWN, buff=0.2)
-        rank = VGroup(label(f"rank = {ranks[p.head]}", THEME.body, THEME.highlight),
+        legend.arrange(DOWN, buff=0.08).next_to(down.shape_label, DOWN, buff=0.1)
+        legend.align_to(down.frame, LEFT)
+        p_legend = HeatLegend(whole.color_scale, THEME.value, width=1.6).beside(whole, buff=0.1)
+        # what the moment says, in the room under value-up: the bottleneck and the rank
+        rank = VGroup(label(f"{d} numbers \u2192 {d_h} numbers \u2192 {d} numbers", THEME.body,
+                            THEME.value),
+                      label(f"rank = {ranks[p.head]}", THEME.heading, THEME.highlight),
                       label(f"(torch.linalg.matrix_rank; heads: "
                             f"{', '.join(map(str, ranks))})", THEME.tiny, THEME.muted))
-        rank.arrange(DOWN, buff=0.08).next_to(p_legend, DOWN, buff=0.25)
-        drawn = VGroup(row, names, legend, p_legend, rank)
-        drawn.shift(UP * (self.top - drawn.get_top()[1]))  # all of it under the title
+        rank.arrange(DOWN, buff=0.3)
+        rank.move_to([(down.frame.get_right()[0] + whole.frame.get_left()[0]) / 2,
+                      (up.shape_label.get_bottom()[1] + STAGE.bottom) / 2, 0])
 
         self.narrate(f"In head {p.head + 1} a word's value is not one {d} \u00d7 {d} matrix but "
                      f"two: value-down W_V\u2193 ({d} \u2192 {d_h} numbers), then value-up "
                      f"W_V\u2191 ({d_h} \u2192 {d}).")
         self.play(FadeIn(down), FadeIn(names[0]), run_time=1)
-        self.play(FadeIn(row[1]), FadeIn(up), FadeIn(names[1]), FadeIn(legend), run_time=1)
+        self.play(FadeIn(dot), FadeIn(up), FadeIn(names[1]), FadeIn(legend), run_time=1)
         self.settle()
         self.narrate(f"Their product is a {d} \u00d7 {d} map, but everything passes through "
                      f"{d_h} numbers: its rank is {ranks[p.head]}, a low-rank map.")
-        self.play(FadeIn(row[3]), FadeIn(whole), FadeIn(names[2]), FadeIn(p_legend),
-                  run_time=1.2)
-        self.play(FadeIn(rank, shift=UP * 0.1), run_time=0.8)
+        self.play(FadeIn(eq), FadeIn(whole), FadeIn(names[2]), FadeIn(p_legend),
+                  FadeIn(rank[0]), run_time=1.2)
+        self.play(FadeIn(rank[1:], shift=UP * 0.1), run_time=0.8)
+        room = Region(down.frame.get_right()[0] + 0.3, whole.frame.get_left()[0] - 0.3,
+                      STAGE.bottom, up.shape_label.get_bottom()[1] - 0.2)
         return LowRank(VGroup(row, names, legend, p_legend, rank),
-                       VGroup(row[3], whole, names[2], p_legend, rank), up, whole)
+                       VGroup(eq, whole, names[2], p_legend), rank, up, legend, room)
 
-    def savings(self, mha: MultiHeadAttention, beside: Mobject) -> VGroup:
-        """Parameters per head: one d × d map against down + up, here and in GPT-3."""
+    def savings(self, mha: MultiHeadAttention, low: LowRank) -> VGroup:
+        """Parameters per head: one d × d map against down + up, here and in GPT-3, in the
+        room under value-up (the rank has been said: its lines give way)."""
         d, d_h = mha.heads[0].w_v.shape
         toy = count_parameters(d, d_h, mha.n_heads, 1)
         gpt = count_parameters(**GPT3)
@@ -201,42 +222,49 @@ class OutputMatrix(ExplainerScene):
             label(f"down + up: {fmt_int(gpt_counts[0])}", THEME.small, THEME.value),
             label(f"{gpt_counts[1] / gpt_counts[0]:.0f}\u00d7 fewer", THEME.body,
                   THEME.highlight))
-        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.16)
-        rows[3:].shift(DOWN * 0.25)
-        rows.next_to(beside, RIGHT, buff=0.45).set_y(beside.get_y())
+        rows.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        rows[3:].shift(DOWN * 0.15)
+        rows.move_to([low.room.x, low.room.top - rows.height / 2, 0])
+        rows.shift(RIGHT * max(low.legend.get_right()[0] + 0.4 - rows.get_left()[0], 0))
         self.narrate(f"It also saves parameters: {fmt_int(toy_counts[0])} numbers instead "
                      f"of {fmt_int(toy_counts[1])} here; in GPT-3, "
                      f"{fmt_int(gpt_counts[0])} instead of {fmt_int(gpt_counts[1])}.",
                      spoken=f"It also saves parameters: {toy_counts[0]} numbers instead of "
                             f"{toy_counts[1]} here; in GPT-3, {about(gpt_counts[0])} instead of "
                             f"{about(gpt_counts[1])}.")
+        self.play(FadeOut(low.rank), run_time=0.5)
         self.play(FadeIn(rows, lag_ratio=0.15), run_time=2)
         return rows
 
     def one_value(self, trace: StackTrace, mha: MultiHeadAttention, i: int,
-                  beside: Mobject) -> VGroup:
-        """The focus word's [E | P] down to d_head numbers and back up to d_model."""
+                  low: LowRank) -> VGroup:
+        """The focus word's [E | P] down to d_head numbers and back up to d_model, in the
+        product's place right of value-up; why mixing comes first, under value-up."""
         p = self.params
         x = trace.inputs[i]
         small = trace.layers[0].heads[p.head].values[i]  # value-down: d_h numbers
         big = small @ mha.heads[p.head].w_o  # value-up: back to d_model
         d_h, d = small.shape[0], x.shape[0]
-        cols = VGroup(VectorColumn(x.numpy(), THEME.embedding, f"{p.focus}: E | P", decimals=1),
-                      VectorColumn(small.numpy(), THEME.value, f"{d_h} numbers", decimals=1),
-                      VectorColumn(big.numpy(), THEME.value, f"value: {d}", decimals=1))
-        cols.arrange(RIGHT, buff=1.1)
+        cols = VGroup(*[VectorColumn(v.numpy(), color, title, decimals=1, size=THEME.small,
+                                     buff=0.1)
+                        for v, color, title in ((x, THEME.embedding, f"{p.focus}: E | P"),
+                                                (small, THEME.value, f"{d_h} numbers"),
+                                                (big, THEME.value, f"value: {d}"))])
+        cols.arrange(RIGHT, buff=0.65)
         arrows = VGroup()
         for a, b, t_ in ((cols[0], cols[1], DOWN_TEX), (cols[1], cols[2], UP_TEX)):
             arrow = Arrow(a.get_right(), b.get_left(), buff=0.1, color=THEME.value,
                           stroke_width=3, max_tip_length_to_length_ratio=0.2)
             arrows.add(VGroup(arrow, tex(t_, THEME.value).next_to(arrow, UP, 0.05)))
-        note = VGroup(label(f"In the head, the weights mix the {d_h}-number values first;",
-                            THEME.tiny, THEME.muted),
-                      label("value-up is linear, so mixing before or after it is the same.",
-                            THEME.tiny, THEME.muted)).arrange(DOWN, buff=0.08)
-        note.next_to(cols, DOWN, buff=0.35)
-        flow = VGroup(cols, arrows, note)
-        flow.next_to(beside, RIGHT, buff=0.9).set_y(-0.3)
+        flow = VGroup(cols, arrows)
+        left = low.up.frame.get_right()[0] + 0.4
+        flow.move_to([(left + SAFE.right) / 2, (self.top + STAGE.bottom) / 2, 0])
+        flow.shift(LEFT * max(flow.get_right()[0] - SAFE.right, 0))
+        note = WrappedText(f"In the head, the weights mix the {d_h}-number values first; "
+                           "value-up is linear, so mixing before or after it is the same.",
+                           flow.get_left()[0] - 0.4 - low.room.left, THEME.small, THEME.muted)
+        note.move_to([low.room.left + note.width / 2, low.room.top - note.height / 2, 0])
+        flow.add(note)
         self.narrate(f"One word's value: {p.focus}'s {d} numbers (word and position) go down to "
                      f"{d_h} numbers, and value-up brings them back to {d}, in the embedding "
                      "space.")

@@ -71,17 +71,6 @@ EXEMPT: dict[tuple[str, str, str], str] = {
     ("cross_attention", "self_vs_cross", "empty_frame"):
         "not yet reworked: two thin flow diagrams (a box, three arrows, one-line sentences) "
         "leave 63% of the stage untouched, though no empty block is over 16% of it",
-    **{("output_matrix", moment, "picture_height"):
-       "not yet reworked: W_V-down, W_V-up and their product at 0.25-unit cells span 41% of "
-       "the height; at the 0.315 cells W_O has now, the names above them, the legends, the "
-       "rank line and the savings or the value's columns beside them do not fit the stage"
-       for moment in ("low_rank", "savings", "one_value")},
-    ("output_matrix", "low_rank", "empty_frame"):
-        "not yet reworked: the right third (31% of the stage) is left for the parameter "
-        "counts that arrive in the next moment, `savings`",
-    ("output_matrix", "one_value", "empty_frame"):
-        "not yet reworked: the small value maps and one word's three number columns leave "
-        "57% of the stage untouched (no empty block over 14% of it)",
     **{("multi_head", moment, "picture_height"):
        "not yet reworked: the three patterns side by side at 0.3-unit cells span 40% of the "
        "height; tried at 0.39 cells (words named once, left of head 1) they reach 49%, but "

@@ -71,6 +71,7 @@ def test_value_down_times_value_up_is_a_low_rank_map(run):
     assert ranks[P.head] == D_HEAD < D  # everything passes through d_head numbers
     texts = visible_texts(run.at("low_rank"))
     assert f"rank = {ranks[P.head]}" in texts
+    assert f"{D} numbers \u2192 {D_HEAD} numbers \u2192 {D} numbers" in texts  # the bottleneck
     assert f"(torch.linalg.matrix_rank; heads: {', '.join(map(str, ranks))})" in texts
 
 

@@ -104,6 +104,20 @@ def fit_width(m: Mobject, width: float = SAFE.width) -> Mobject:
     return m
 
 
+def spread_row(mobjects: Sequence[Mobject], left: float = SAFE.left,
+               right: float = SAFE.right) -> Sequence[Mobject]:
+    """Place `mobjects` left to right with equal gaps, the first's left edge at `left`
+    and the last's right edge at `right` (heights untouched): a row of pictures that
+    needs the whole safe width (an equation of matrices) spans it instead of bunching
+    on one side and leaving the rest of the stage empty."""
+    gap = (right - left - sum(m.width for m in mobjects)) / max(len(mobjects) - 1, 1)
+    x = left
+    for m in mobjects:
+        m.shift(RIGHT * (x - m.get_left()[0]))
+        x += m.width + gap
+    return mobjects
+
+
 def _box(m: Mobject, pad: float = 0.04) -> tuple[float, float, float, float]:
     return (m.get_left()[0] - pad, m.get_right()[0] + pad,
             m.get_bottom()[1] - pad, m.get_top()[1] + pad)
