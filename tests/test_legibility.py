@@ -82,12 +82,6 @@ EXEMPT: dict[tuple[str, str, str], str] = {
     ("output_matrix", "one_value", "empty_frame"):
         "not yet reworked: the small value maps and one word's three number columns leave "
         "57% of the stage untouched (no empty block over 14% of it)",
-    **{("multi_head", moment, "picture_height"):
-       "not yet reworked: the three patterns side by side at 0.3-unit cells span 40% of the "
-       "height; tried at 0.39 cells (words named once, left of head 1) they reach 49%, but "
-       "then the read-out cards under them at `proposals` run into the caption band, and "
-       "shrinking the patterns there puts their words at 17 px"
-       for moment in ("patterns", "proposals")},
 }
 
 
