@@ -20,6 +20,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Arrow,
     Create,
@@ -75,29 +76,52 @@ class CrossParams:
 
 
 class AlignmentLines(VGroup):
-    """English words on top, French below, a line from each French word to each English
-    word whose opacity and width follow the attention weight (the pattern, drawn as links)."""
+    """The pattern drawn as links: a line from each French word to each English word whose
+    opacity and width follow the attention weight.
+
+    Two layouts, by what fits `width` with the words at full size: English on top and
+    French below (`vertical` False), or, for sentences too long to fit side by side,
+    English in a column on the left and French on the right (`vertical` True), so the
+    words never shrink. Each link runs from the French word's `french_end` to the English
+    word's `english_end` (the facing edges)."""
 
     def __init__(self, english: Sequence[str], french: Sequence[str], weights: np.ndarray,
                  width: float = 6.2, height: float = 1.6):
         super().__init__()
         self.weights = np.asarray(weights, dtype=float)
-        self.english = TokenRow(english, size=THEME.small, max_width=width)
-        self.french = TokenRow(french, size=THEME.small, max_width=width)
-        self.french.next_to(self.english, DOWN, buff=height)
+        self.english = TokenRow(english, size=THEME.small)
+        self.french = TokenRow(french, size=THEME.small)
+        self.vertical = max(self.english.width, self.french.width) > width
+        if self.vertical:
+            self.english.arrange(DOWN, buff=0.05, aligned_edge=RIGHT)
+            self.french.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+            self.french.next_to(self.english, RIGHT, buff=width - self.english.width
+                                - self.french.width).align_to(self.english, UP)
+        else:
+            self.french.next_to(self.english, DOWN, buff=height)
         self.lines: list[list[Line]] = []
         links = VGroup()
-        for i, fr in enumerate(self.french):
+        for i in range(len(self.french)):
             row = []
-            for j, en in enumerate(self.english):
+            for j in range(len(self.english)):
                 w = float(self.weights[i, j])
-                line = Line(fr.get_top(), en.get_bottom(), color=THEME.weight,
+                line = Line(self.french_end(i), self.english_end(j), color=THEME.weight,
                             stroke_width=0.5 + 6 * w, stroke_opacity=w)
                 row.append(line)
                 links.add(line)
             self.lines.append(row)
         self.links = links
         self.add(links, self.english, self.french)
+
+    def french_end(self, i: int) -> np.ndarray:
+        """Where French word i's links leave it: its top, or its left edge in columns."""
+        token = self.french.tokens[i]
+        return token.get_left() if self.vertical else token.get_top()
+
+    def english_end(self, j: int) -> np.ndarray:
+        """Where links reach English word j: its bottom, or its right edge in columns."""
+        token = self.english.tokens[j]
+        return token.get_right() if self.vertical else token.get_bottom()
 
     def link(self, i: int, j: int) -> Line:
         return self.lines[i][j]
@@ -175,15 +199,20 @@ class CrossAttention(ExplainerScene):
     def show_pattern(self, trace: CrossTrace, leaving: Mobject) -> PairOnScreen:
         """The pair's weights as a grid (rows French, columns English) and as links."""
         en, fr = trace.source_tokens, trace.target_tokens
-        cell = min(CELL, GRID_CELLS_ROOM / len(en))
-        grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
-        # as tall as the stage allows: its top under the title, its labels inside SAFE
-        grid.shift([max(GRID_CELLS_LEFT - grid.cells.get_left()[0], SAFE.left - grid.get_left()[0]),
-                    self.top - grid.get_top()[1], 0])
-        sums = grid.row_sums()
         tag = VGroup(label("rows: French (queries)", THEME.small, THEME.query),
                      label("columns: English (keys, values)", THEME.small,
                            THEME.key)).arrange(DOWN, buff=0.08)
+        cell = min(CELL, GRID_CELLS_ROOM / len(en))
+        grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
+        spare = self.top - STAGE.bottom - grid.height - 0.15 - tag.height - 0.05
+        if spare < 0:  # a long sentence: smaller cells (the numbers keep their size), so the
+            # key to the grid still fits under it
+            grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights",
+                                 cell=cell + spare / len(fr))
+        # its top under the title, its labels inside SAFE
+        grid.shift([max(GRID_CELLS_LEFT - grid.cells.get_left()[0], SAFE.left - grid.get_left()[0]),
+                    self.top - grid.get_top()[1], 0])
+        sums = grid.row_sums()
         grid.caption(tag, buff=0.15)
         room = Region(max(PANEL.left, sums.get_right()[0] + 0.4), PANEL.right, STAGE.bottom,
                       self.top)
@@ -235,7 +264,7 @@ class CrossAttention(ExplainerScene):
                       label("read against every English embedding:", THEME.small,
                             THEME.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         panel = VGroup(head, table).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.3)
+        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.25)
         panel.set_x(pair.room.x)
         box = SurroundingRectangle(pair.diagram.french[i], color=THEME.output, buff=0.05)
         word = reading.best
