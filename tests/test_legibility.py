@@ -64,9 +64,6 @@ EXEMPT: dict[tuple[str, str, str], str] = {
        "and its legend) are set 0.3 above the frame's edge and reach up to 115 px into the "
        "caption band"
        for moment in ("mix_first", "mix_second", "every_position", "updated")},
-    ("cross_attention", "self_vs_cross", "empty_frame"):
-        "not yet reworked: two thin flow diagrams (a box, three arrows, one-line sentences) "
-        "leave 63% of the stage untouched, though no empty block is over 16% of it",
     **{("output_matrix", moment, "picture_height"):
        "not yet reworked: W_V-down, W_V-up and their product at 0.25-unit cells span 41% of "
        "the height; at the 0.315 cells W_O has now, the names above them, the legends, the "

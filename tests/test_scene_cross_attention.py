@@ -61,6 +61,10 @@ def test_self_takes_q_k_v_from_one_sentence_cross_splits_them(run, refs):
         assert left.get_y() < self_box.get_y()  # self: all three from the sentence below
         above = right.get_y() > cross_box.get_y()  # cross: K, V from above, Q from below
         assert above == (role in "KV")
+    # what comes out (ΔE) goes down to the words that asked: the one sentence, the French
+    outputs = sorted((t for t in texts if t.original_text == "\u0394E"), key=lambda t: t.get_x())
+    assert [t.get_x() < 0 for t in outputs] == [True, False]
+    assert all(t.get_y() < box.get_y() for t, box in zip(outputs, (self_box, cross_box)))
     rows = find(mobjects, TokenRow)
     (alone,) = [r for r in rows if abs(r.get_x() - self_box.get_x()) < 1e-6]
     assert alone.words == refs[0].english and alone.get_y() < self_box.get_y()
