@@ -8,9 +8,9 @@ pattern for "she ate a red apple" → "elle a mangé une pomme rouge": rows are
 French words, columns English words, each row sums to 1. French puts the
 adjective after the noun, so pomme → apple and rouge → red cross. Pomme's ΔE,
 read against the English embeddings, names "apple". A held-out pair shows the
-same (its seven-word sentences drawn as two word columns, so the words keep
-their size), and the clip ends on the viewers' two questions. Every number comes from
-`load_cross().run(english, french)`.
+same, and the clip ends on the viewers' two questions. The links are drawn as
+two word columns, so the words of a longer sentence keep their size. Every
+number comes from `load_cross().run(english, french)`.
 """
 
 from __future__ import annotations
@@ -101,19 +101,12 @@ class AlignmentLines(VGroup):
                                 - self.french.width).align_to(self.english, UP)
         else:
             self.french.next_to(self.english, DOWN, buff=height)
-        self.lines: list[list[Line]] = []
-        links = VGroup()
-        for i in range(len(self.french)):
-            row = []
-            for j in range(len(self.english)):
-                w = float(self.weights[i, j])
-                line = Line(self.french_end(i), self.english_end(j), color=THEME.weight,
-                            stroke_width=0.5 + 6 * w, stroke_opacity=w)
-                row.append(line)
-                links.add(line)
-            self.lines.append(row)
-        self.links = links
-        self.add(links, self.english, self.french)
+        self.lines: list[list[Line]] = [
+            [Line(self.french_end(i), self.english_end(j), color=THEME.weight,
+                  stroke_width=0.5 + 6 * w, stroke_opacity=w) for j, w in enumerate(row)]
+            for i, row in enumerate(self.weights.tolist())]
+        self.links = VGroup(*[line for row in self.lines for line in row])
+        self.add(self.links, self.english, self.french)
 
     def french_end(self, i: int) -> np.ndarray:
         """Where French word i's links leave it: its top, or its left edge in columns."""

@@ -64,7 +64,8 @@ def test_self_takes_q_k_v_from_one_sentence_cross_splits_them(run, refs):
     # what comes out (ΔE) goes down to the words that asked: the one sentence, the French
     outputs = sorted((t for t in texts if t.original_text == "\u0394E"), key=lambda t: t.get_x())
     assert [t.get_x() < 0 for t in outputs] == [True, False]
-    assert all(t.get_y() < box.get_y() for t, box in zip(outputs, (self_box, cross_box)))
+    assert all(t.get_y() < box.get_y()
+               for t, box in zip(outputs, (self_box, cross_box), strict=True))
     rows = find(mobjects, TokenRow)
     (alone,) = [r for r in rows if abs(r.get_x() - self_box.get_x()) < 1e-6]
     assert alone.words == refs[0].english and alone.get_y() < self_box.get_y()
@@ -107,7 +108,7 @@ def test_links_join_each_french_word_to_each_english_word_by_weight(run, refs, m
     if links.vertical:  # English in a column on the left, French on the right, in order
         assert max(t.get_right()[0] for t in en) < min(t.get_left()[0] for t in fr)
         for words in (en, fr):
-            assert all(a.get_y() > b.get_y() for a, b in zip(words, words[1:]))
+            assert all(a.get_y() > b.get_y() for a, b in zip(words[:-1], words[1:], strict=True))
     else:  # English on top, French below
         assert min(t.get_bottom()[1] for t in en) > max(t.get_top()[1] for t in fr)
     for i in range(len(ref.french)):
