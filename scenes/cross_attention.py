@@ -2,13 +2,15 @@
 
 Script: self-attention takes Q, K and V from one sequence; cross-attention
 takes the queries from one (the French being written) and the keys and values
-from another (the English source), with no mask. The shipped cross head's
+from another (the English source), with no mask, and what comes out (ΔE) goes
+to the words that asked (the French). The shipped cross head's
 pattern for "she ate a red apple" → "elle a mangé une pomme rouge": rows are
 French words, columns English words, each row sums to 1. French puts the
 adjective after the noun, so pomme → apple and rouge → red cross. Pomme's ΔE,
 read against the English embeddings, names "apple". A held-out pair shows the
-same, and the clip ends on the viewers' two questions. Every number comes from
-`load_cross().run(english, french)`.
+same, and the clip ends on the viewers' two questions. The links are drawn as
+two word columns, so the words of a longer sentence keep their size. Every
+number comes from `load_cross().run(english, french)`.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import numpy as np
 from manim import (
     DOWN,
     LEFT,
+    RIGHT,
     UP,
     Arrow,
     Create,
@@ -75,29 +78,45 @@ class CrossParams:
 
 
 class AlignmentLines(VGroup):
-    """English words on top, French below, a line from each French word to each English
-    word whose opacity and width follow the attention weight (the pattern, drawn as links)."""
+    """The pattern drawn as links: a line from each French word to each English word whose
+    opacity and width follow the attention weight.
+
+    Two layouts, by what fits `width` with the words at full size: English on top and
+    French below (`vertical` False), or, for sentences too long to fit side by side,
+    English in a column on the left and French on the right (`vertical` True), so the
+    words never shrink. Each link runs from the French word's `french_end` to the English
+    word's `english_end` (the facing edges)."""
 
     def __init__(self, english: Sequence[str], french: Sequence[str], weights: np.ndarray,
                  width: float = 6.2, height: float = 1.6):
         super().__init__()
         self.weights = np.asarray(weights, dtype=float)
-        self.english = TokenRow(english, size=THEME.small, max_width=width)
-        self.french = TokenRow(french, size=THEME.small, max_width=width)
-        self.french.next_to(self.english, DOWN, buff=height)
-        self.lines: list[list[Line]] = []
-        links = VGroup()
-        for i, fr in enumerate(self.french):
-            row = []
-            for j, en in enumerate(self.english):
-                w = float(self.weights[i, j])
-                line = Line(fr.get_top(), en.get_bottom(), color=THEME.weight,
-                            stroke_width=0.5 + 6 * w, stroke_opacity=w)
-                row.append(line)
-                links.add(line)
-            self.lines.append(row)
-        self.links = links
-        self.add(links, self.english, self.french)
+        self.english = TokenRow(english, size=THEME.small)
+        self.french = TokenRow(french, size=THEME.small)
+        self.vertical = max(self.english.width, self.french.width) > width
+        if self.vertical:
+            self.english.arrange(DOWN, buff=0.05, aligned_edge=RIGHT)
+            self.french.arrange(DOWN, buff=0.05, aligned_edge=LEFT)
+            self.french.next_to(self.english, RIGHT, buff=width - self.english.width
+                                - self.french.width).align_to(self.english, UP)
+        else:
+            self.french.next_to(self.english, DOWN, buff=height)
+        self.lines: list[list[Line]] = [
+            [Line(self.french_end(i), self.english_end(j), color=THEME.weight,
+                  stroke_width=0.5 + 6 * w, stroke_opacity=w) for j, w in enumerate(row)]
+            for i, row in enumerate(self.weights.tolist())]
+        self.links = VGroup(*[line for row in self.lines for line in row])
+        self.add(self.links, self.english, self.french)
+
+    def french_end(self, i: int) -> np.ndarray:
+        """Where French word i's links leave it: its top, or its left edge in columns."""
+        token = self.french.tokens[i]
+        return token.get_left() if self.vertical else token.get_top()
+
+    def english_end(self, j: int) -> np.ndarray:
+        """Where links reach English word j: its bottom, or its right edge in columns."""
+        token = self.english.tokens[j]
+        return token.get_right() if self.vertical else token.get_bottom()
 
     def link(self, i: int, j: int) -> Line:
         return self.lines[i][j]
@@ -157,17 +176,29 @@ class CrossAttention(ExplainerScene):
 
     # ---- 1. where Q, K and V come from ------------------------------------------------------
     def self_versus_cross(self, trace: CrossTrace, below: Mobject) -> VGroup:
+        """Two flows, one per half of the stage, their boxes level: self-attention's one
+        sentence feeds Q, K and V from below; cross-attention's English feeds K and V from
+        above and its French Q from below, at the level of self-attention's sentence."""
         en, fr = trace.source_tokens, trace.target_tokens
-        left = flow("self-attention", en, None, "Q, K, V all from one sentence")
-        right = flow("cross-attention", en, fr,
-                     "Q from the French; K, V from the English; no mask")
-        VGroup(left, right).arrange(buff=1.0, aligned_edge=UP).next_to(below, DOWN, buff=0.25)
+        left = flow("self-attention", en, None,
+                    ("Q, K, V all from one sentence:", "each word asks every word",
+                     "of its own sentence"))
+        right = flow("cross-attention", en, fr, ())
+        half = (SAFE.width - FLOW_GAP) / 2
+        right.move_to([SAFE.right - half / 2, 0, 0])
+        right.shift(UP * (below.get_bottom()[1] - 0.15 - right.get_top()[1]))
+        left.set_x(SAFE.left + half / 2)
+        left.diagram.shift(UP * (right.box.get_y() - left.box.get_y()))
+        left.heading.set_y(right.heading.get_y())
+        # the notes in the room the English takes on the right, between heading and box
+        left.notes.set_y((left.heading.get_bottom()[1] + left.box.get_top()[1]) / 2)
         self.narrate("So far every head was self-attention: queries, keys and values all "
                      "come from the same sentence.")
         self.play(FadeIn(left, lag_ratio=0.05), run_time=2)
         self.settle()
         self.narrate("Cross-attention splits them: the queries come from the French translation "
-                     "being written, the keys and values from the English source. No mask.")
+                     "being written, the keys and values from the English source. No mask. What "
+                     "comes out, \u0394E, goes to the French words that asked.")
         self.play(FadeIn(right, lag_ratio=0.05), run_time=2)
         return VGroup(left, right)
 
@@ -175,15 +206,20 @@ class CrossAttention(ExplainerScene):
     def show_pattern(self, trace: CrossTrace, leaving: Mobject) -> PairOnScreen:
         """The pair's weights as a grid (rows French, columns English) and as links."""
         en, fr = trace.source_tokens, trace.target_tokens
-        cell = min(CELL, GRID_CELLS_ROOM / len(en))
-        grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
-        # as tall as the stage allows: its top under the title, its labels inside SAFE
-        grid.shift([max(GRID_CELLS_LEFT - grid.cells.get_left()[0], SAFE.left - grid.get_left()[0]),
-                    self.top - grid.get_top()[1], 0])
-        sums = grid.row_sums()
         tag = VGroup(label("rows: French (queries)", THEME.small, THEME.query),
                      label("columns: English (keys, values)", THEME.small,
                            THEME.key)).arrange(DOWN, buff=0.08)
+        cell = min(CELL, GRID_CELLS_ROOM / len(en))
+        grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights", cell=cell)
+        spare = self.top - STAGE.bottom - grid.height - 0.15 - tag.height - 0.05
+        if spare < 0:  # a long sentence: smaller cells (the numbers keep their size), so the
+            # key to the grid still fits under it
+            grid = AttentionGrid(trace.weights.numpy(), fr, en, kind="weights",
+                                 cell=cell + spare / len(fr))
+        # its top under the title, its labels inside SAFE
+        grid.shift([max(GRID_CELLS_LEFT - grid.cells.get_left()[0], SAFE.left - grid.get_left()[0]),
+                    self.top - grid.get_top()[1], 0])
+        sums = grid.row_sums()
         grid.caption(tag, buff=0.15)
         room = Region(max(PANEL.left, sums.get_right()[0] + 0.4), PANEL.right, STAGE.bottom,
                       self.top)
@@ -235,7 +271,7 @@ class CrossAttention(ExplainerScene):
                       label("read against every English embedding:", THEME.small,
                             THEME.muted)).arrange(DOWN, aligned_edge=LEFT, buff=0.08)
         panel = VGroup(head, table).arrange(DOWN, aligned_edge=LEFT, buff=0.2)
-        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.3)
+        fit_width(panel, pair.room.width).next_to(pair.diagram, DOWN, buff=0.25)
         panel.set_x(pair.room.x)
         box = SurroundingRectangle(pair.diagram.french[i], color=THEME.output, buff=0.05)
         word = reading.best
@@ -305,45 +341,64 @@ class CrossAttention(ExplainerScene):
         self.settle(minimum=2)
 
 
-def flow(heading: str, source: list[str], target: list[str] | None, note: str) -> VGroup:
-    """A sentence (or two) feeding Q, K, V arrows into an 'attention' box."""
-    box = RoundedRectangle(corner_radius=0.1, width=3.0, height=0.75,
-                           stroke_color=THEME.muted, stroke_width=2)
-    box_label = label("attention", THEME.small).move_to(box)
-    src = TokenRow(source, size=THEME.small, max_width=5.8)
+FLOW_GAP = 0.5  # between the two flows, each in its half of the stage
+FLOW_ARROW = 1.1  # the role arrows' length: the flows as tall as the stage allows
+
+
+def flow(heading: str, source: list[str], target: list[str] | None,
+         notes: Sequence[str]) -> VGroup:
+    """A sentence (or two) feeding Q, K, V arrows into an 'attention' box, under its
+    `heading` and `notes` (lines); `.heading`, `.notes`, `.diagram` and its `.box`."""
+    width = (SAFE.width - FLOW_GAP) / 2
+    box = RoundedRectangle(corner_radius=0.12, width=4.4, height=1.1,
+                           stroke_color=THEME.muted, stroke_width=2.5)
+    box_label = label("attention", THEME.body).move_to(box)
+    src = TokenRow(source, size=THEME.small, max_width=width)
     roles = (("Q", THEME.query), ("K", THEME.key), ("V", THEME.value))
     arrows = VGroup()
+    gap = FLOW_ARROW + 0.16  # the arrows stop 0.08 short of the words
     if target is None:  # self: the one sentence sits below and feeds all three
-        src.next_to(box, DOWN, buff=1.1)
+        src.next_to(box, DOWN, buff=gap)
         for k, (role, color) in enumerate(roles):
-            x = box.get_x() + (k - 1) * 0.9
+            x = box.get_x() + (k - 1.5) * 1.2
             arrows.add(role_arrow([x, src.get_top()[1] + 0.08, 0],
                                   [x, box.get_bottom()[1], 0], role, color))
-        parts = VGroup(label(heading, THEME.body), box, box_label, arrows, src)
+        x = box.get_x() + 1.5 * 1.2  # what comes out goes back to the words that asked
+        arrows.add(role_arrow([x, box.get_bottom()[1], 0], [x, src.get_top()[1] + 0.08, 0],
+                              "\u0394E", THEME.output))
+        tags = VGroup(label("English (one sentence)", THEME.small, THEME.muted)
+                      .next_to(src, DOWN, buff=0.1))
+        diagram = VGroup(box, box_label, arrows, src, tags)
     else:  # cross: the source above gives K and V, the target below gives Q
-        tgt = TokenRow(target, size=THEME.small, max_width=5.8)
-        src.next_to(box, UP, buff=1.1)
-        tgt.next_to(box, DOWN, buff=1.1)
+        tgt = TokenRow(target, size=THEME.small, max_width=width)
+        src.next_to(box, UP, buff=gap)
+        tgt.next_to(box, DOWN, buff=gap)
         for k, (role, color) in enumerate(roles[1:]):
-            x = box.get_x() + (k - 0.5) * 0.9
+            x = box.get_x() + (k - 0.5) * 1.2
             arrows.add(role_arrow([x, src.get_bottom()[1] - 0.08, 0],
                                   [x, box.get_top()[1], 0], role, color))
-        arrows.add(role_arrow([box.get_x(), tgt.get_top()[1] + 0.08, 0],
-                              [box.get_x(), box.get_bottom()[1], 0], "Q", THEME.query))
-        tags = VGroup(label("English (source)", THEME.tiny, THEME.muted)
+        x = box.get_x() - 0.6
+        arrows.add(role_arrow([x, tgt.get_top()[1] + 0.08, 0], [x, box.get_bottom()[1], 0],
+                              "Q", THEME.query))
+        x = box.get_x() + 0.6  # what comes out goes to the words that asked: the French
+        arrows.add(role_arrow([x, box.get_bottom()[1], 0], [x, tgt.get_top()[1] + 0.08, 0],
+                              "\u0394E", THEME.output))
+        tags = VGroup(label("K, V from the English (the source)", THEME.small, THEME.key)
                       .next_to(src, UP, buff=0.1),
-                      label("French (being written)", THEME.tiny, THEME.muted)
-                      .next_to(tgt, DOWN, buff=0.1))
-        parts = VGroup(label(heading, THEME.body), src, tags[0], box, box_label, arrows,
-                       tgt, tags[1])
-    parts[0].next_to(VGroup(*parts[1:]), UP, buff=0.3)
-    caption = label(note, THEME.tiny, THEME.muted)
-    caption.next_to(VGroup(*parts), DOWN, buff=0.3)
-    return VGroup(*parts, caption)
+                      label("Q from the French (being written); no mask", THEME.small,
+                            THEME.query).next_to(tgt, DOWN, buff=0.1))
+        diagram = VGroup(src, tags[0], box, box_label, arrows, tgt, tags[1])
+    title = label(heading, THEME.body).next_to(diagram, UP, buff=0.2)
+    lines = VGroup(*[label(line, THEME.body, THEME.muted) for line in notes])
+    lines.arrange(DOWN, buff=0.1).next_to(title, DOWN, buff=0.25)
+    group = VGroup(title, lines, diagram)
+    group.heading, group.notes, group.diagram, group.box = title, lines, diagram, box
+    return group
 
 
 def role_arrow(start, end, role: str, color: str) -> VGroup:
-    """An arrow into the attention box, named by the role it feeds (Q, K or V)."""
+    """An arrow into the attention box, named by the role it feeds (Q, K or V), or out of
+    it, named by what comes out (ΔE)."""
     arrow = Arrow(start, end, buff=0, color=color, stroke_width=4,
                   max_tip_length_to_length_ratio=0.2)
     return VGroup(arrow, label(role, THEME.small, color).next_to(arrow, LEFT, buff=0.08))

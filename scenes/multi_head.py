@@ -1,9 +1,11 @@
 """Multiple heads: three patterns on one sentence, three proposals, one sum.
 
 Script: the lecture layer's three heads look at the same sentence, each with
-its own pattern (three small weight grids, rows = queries). For one word (the
-noun) each head proposes its own ΔE_h; what that proposal says is read by the
-read-out it was trained with (topic, adjectives of the noun, previous word),
+its own pattern (three weight grids side by side, rows = queries, the words
+named once at the left). For one word (the noun) each head proposes its own
+ΔE_h; the patterns rise, each head's name moves down under its pattern, and
+what that proposal says is read by the read-out the head was trained with
+(topic, adjectives of the noun, previous word),
 first from E alone, then from E + ΔE_h. The layer adds the three proposals:
 E′ = E + ΔE₁ + ΔE₂ + ΔE₃, one new vector, while E stays as it was. Finally,
 what each head does is measured over the corpus (`measure_heads`), with the
@@ -46,6 +48,7 @@ from scenes.kit import (
     TokenRow,
     VectorColumn,
     at_top,
+    fit_width,
     fmt,
     label,
 )
@@ -60,21 +63,28 @@ class MultiHeadParams:
     top: int = 3  # candidates shown per read-out
 
 
-class ReadoutCard(VGroup):
-    """A head's read-out of E and of E + ΔE_h: its job over a `ReadingsTable` of the
-    candidates worth showing, one column per vector. `.candidates`, `.before` and
-    `.after` are what the table shows."""
+# The patterns' cells: three 8-word patterns side by side at 0.41 span half the frame
+# height (their words included) and, with the words named once left of head 1, the
+# safe width; a longer sentence gets smaller cells so the three still fit side by side.
+CELL = 0.41
+CELLS_ROOM = 9.9  # the width the three patterns' cells may take together
 
-    def __init__(self, readout: Readout, before: Reading, after: Reading, shown: list[str],
-                 head: int):
+
+class ReadoutCard(VGroup):
+    """A head's read-out of E and of E + ΔE_h: a `ReadingsTable` of the candidates worth
+    showing, one column per vector, under `heading` (the head's name, which moves down
+    from above its pattern to sit over its card). `.candidates`, `.before` and `.after`
+    are what the table shows."""
+
+    def __init__(self, before: Reading, after: Reading, shown: list[str], head: int,
+                 heading: Mobject):
         super().__init__()
         self.table = ReadingsTable(
             [ReadingRow(name, name, (before, after)) for name in shown],
             [("E", THEME.embedding), ("E + \u0394E", THEME.output)],
-            number_colors=(THEME.muted, THEME.output), pitch=0.36, col_gap=0.3)
-        self.heading = label(f"head {head + 1}: {readout.job} read-out", THEME.small,
-                             THEME.muted)
-        self.heading.next_to(self.table, UP, buff=0.12).align_to(self.table, LEFT)
+            number_colors=(THEME.muted, THEME.output), pitch=0.34, col_gap=0.3)
+        self.heading = heading
+        self.heading.next_to(self.table, UP, buff=0.1).align_to(self.table, LEFT)
         self.add(self.heading, self.table)
 
     @property
@@ -115,7 +125,7 @@ class MultiHead(ExplainerScene):
         self.play(FadeIn(title), FadeIn(tokens, lag_ratio=0.1), run_time=1.5)
         self.settle()
 
-        grids = head_grids(trace, layer.head_readouts).next_to(tokens, DOWN, buff=0.2)
+        grids = head_grids(trace, layer.head_readouts).next_to(tokens, DOWN, buff=0.15)
         self.boxed = boxed = self.patterns(grids, trace, i)
         self.moment("patterns")
         self.settle()
@@ -124,8 +134,7 @@ class MultiHead(ExplainerScene):
         self.moment("proposals")
         self.settle(minimum=1.5)
 
-        self.play(FadeOut(grids), FadeOut(boxed), FadeOut(cards), FadeOut(tokens),
-                  run_time=0.8)
+        self.play(FadeOut(grids.patterns), FadeOut(boxed), FadeOut(cards), run_time=0.8)
         equation, self.sum_readout = self.add_up(layer, trace, i, below=title)
         self.moment("sum")
         self.settle(minimum=1.5)
@@ -152,16 +161,20 @@ class MultiHead(ExplainerScene):
 
     def proposals(self, layer: PositionalModel, trace: StackTrace, i: int,
                   grids: VGroup) -> VGroup:
-        """Under each pattern: what the head's ΔE for the focus word says, by its read-out."""
+        """Under each pattern: what the head's ΔE for the focus word says, by its read-out.
+        The sentence and the legend go, the patterns rise under the title, and each head's
+        name moves down to head its card: the patterns keep their size (the hero), and a
+        card under each fits the stage only without a line of its own for the name."""
         p, e = self.params, trace.inputs[i]
         cards = VGroup()
-        lift = SAFE.top - 0.55 - grids.get_top()[1]  # the token row goes: grids move up
+        lift = SAFE.top - 0.55 - grids.grids[0].get_top()[1]  # the token row goes: grids rise
         for h, (head, readout) in enumerate(zip(trace.layers[0].heads, layer.head_readouts,
                                                 strict=True)):
             before, after = readout.read(e), readout.read(e + head.delta[i])
             shown = readout.shown_for(p.focus, after, p.top)  # an ambiguous word: its senses
-            card = ReadoutCard(readout, before, after, shown, h)
-            card.next_to(grids[0][h], DOWN, buff=0.65).set_x(grids.grids[h].get_x())
+            card = ReadoutCard(before, after, shown, h, grids.names[h].copy())
+            grid = grids.grids[h]
+            card.next_to(grid, DOWN, buff=0.12).set_x(grid.get_x())
             card.shift(UP * lift)
             cards.add(card)
         for card in cards:  # tables on one line, whatever the headings' descenders
@@ -169,24 +182,25 @@ class MultiHead(ExplainerScene):
         top = min(card.heading.get_top()[1] for card in cards)
         for card in cards:  # headings on one baseline: every heading has a 'd' ascender
             card.heading.set_y(top - card.heading.height / 2)
-        intro = label(f"read-outs of {p.focus}'s E alone, and of E + \u0394E "
-                      "(that head's proposal)", THEME.small, THEME.output)
-        intro.next_to(cards, UP, buff=0.2)
         self.narrate(f"Each head proposes its own \u0394E for '{p.focus}'. Read through the "
                      f"read-out that head was trained with: the topic, the adjectives "
                      f"describing the noun, and the word before it.")
-        self.play(FadeOut(grids[1]), FadeOut(self.tokens), grids[0].animate.shift(UP * lift),
-                  self.boxed.animate.shift(UP * lift), run_time=0.8)
-        self.play(FadeIn(intro), run_time=0.5)
+        self.play(FadeOut(grids.legend), FadeOut(self.tokens),
+                  grids.patterns.animate.shift(UP * lift), self.boxed.animate.shift(UP * lift),
+                  *[name.animate.move_to(card.heading)
+                    for name, card in zip(grids.names, cards, strict=True)], run_time=1.2)
+        self.remove(*grids.names)  # the same names, now each card's heading
+        self.add(*[card.heading for card in cards])
         for card in cards:
-            self.play(FadeIn(card, shift=DOWN * 0.15, lag_ratio=0.05), run_time=1.2)
+            self.play(FadeIn(card.table, shift=DOWN * 0.15, lag_ratio=0.05), run_time=1.2)
+        self.add(*cards)  # one piece each again, so a test can read the cards
         self.settle()
         sense, adjs, prev = cards
         self.narrate(f"Alone, E is undecided; E + \u0394E{SUB[0]} reads "
                      f"{sense.candidates[int(sense.after.argmax())]}, E + \u0394E{SUB[1]} names "
                      f"{' and '.join(adjs.candidates[:2])}, E + \u0394E{SUB[2]} names "
                      f"'{prev.candidates[0]}' as the previous word.")
-        return VGroup(cards, intro)
+        return cards
 
     def add_up(self, layer: PositionalModel, trace: StackTrace, i: int,
                below: Mobject) -> tuple[VGroup, VGroup]:
@@ -303,21 +317,28 @@ def strongest(weights: np.ndarray, tokens: list[str], share: float = 0.9) -> str
 
 
 def head_grids(trace: StackTrace, readouts: tuple[Readout, ...]) -> VGroup:
-    """The heads' weight patterns side by side, each under its head's name and read-out;
-    `.grids` are the `AttentionGrid`s, `[0][h]` head h's column, `[1]` the legend."""
-    grids, columns = [], VGroup()
-    for h, (head, readout) in enumerate(zip(trace.layers[0].heads, readouts, strict=True)):
-        grid = AttentionGrid(head.weights.numpy(), trace.tokens, trace.tokens, kind="weights",
-                             show_numbers=False, cell=0.3, titles=False, label_size=THEME.tiny)
+    """The heads' weight patterns side by side, each under its head's name and read-out,
+    the words of the rows named once, left of head 1 (the rows line up across the three);
+    `.grids` are the `AttentionGrid`s, `.patterns` them as one group, `.names` the heads'
+    names (they later head the cards) and `.legend` the key under them."""
+    heads, n = trace.layers[0].heads, len(trace.tokens)
+    cell = min(CELL, CELLS_ROOM / (len(heads) * n))
+    grids = [AttentionGrid(head.weights.numpy(), trace.tokens, trace.tokens, kind="weights",
+                           show_numbers=False, cell=cell, titles=False, label_size=THEME.tiny)
+             for head in heads]
+    for grid in grids[1:]:
+        grid.remove(grid.row_labels)  # head 1's words name these rows too
+    patterns = VGroup(*grids).arrange(RIGHT, buff=0.3, aligned_edge=DOWN)
+    names = VGroup()
+    for grid, readout, h in zip(grids, readouts, range(len(heads)), strict=True):
         name = VGroup(label(f"head {h + 1}", THEME.small),
                       label(f"(read-out: {readout.job})", THEME.tiny, THEME.muted))
-        name.arrange(RIGHT, buff=0.12).next_to(grid, UP, buff=0.1)
-        grids.append(grid)
-        columns.add(VGroup(name, grid))
-    columns.arrange(RIGHT, buff=0.55, aligned_edge=UP)
+        name.arrange(RIGHT, buff=0.12, aligned_edge=DOWN)
+        names.add(name.next_to(grid, UP, buff=0.1).align_to(grid.cells, LEFT))
     legend = label("rows: the word asking (query), each row sums to 1  \u00b7  columns: the "
                    "word looked at (key)  \u00b7  disc area = weight", THEME.tiny, THEME.muted)
-    legend.next_to(columns, DOWN, buff=0.15)
-    group = VGroup(columns, legend)
-    group.grids = grids
+    legend.next_to(patterns, DOWN, buff=0.15)
+    group = VGroup(names, patterns, legend)
+    fit_width(group).set_x(0)  # never shrinks the default sentence's patterns
+    group.grids, group.patterns, group.names, group.legend = grids, patterns, names, legend
     return group

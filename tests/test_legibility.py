@@ -64,19 +64,6 @@ EXEMPT: dict[tuple[str, str, str], str] = {
        "and its legend) are set 0.3 above the frame's edge and reach up to 115 px into the "
        "caption band"
        for moment in ("mix_first", "mix_second", "every_position", "updated")},
-    ("cross_attention", "second_pair", "letter_size"):
-        "not yet reworked: the held-out pair's seven-word sentences, drawn as linked word "
-        "rows beside its 7x7 grid, fit the room only at 15-17 px caps (the grid needs its "
-        "width for numbers at 22 px); a fix splits the moment or lays the links out anew",
-    ("cross_attention", "self_vs_cross", "empty_frame"):
-        "not yet reworked: two thin flow diagrams (a box, three arrows, one-line sentences) "
-        "leave 63% of the stage untouched, though no empty block is over 16% of it",
-    **{("multi_head", moment, "picture_height"):
-       "not yet reworked: the three patterns side by side at 0.3-unit cells span 40% of the "
-       "height; tried at 0.39 cells (words named once, left of head 1) they reach 49%, but "
-       "then the read-out cards under them at `proposals` run into the caption band, and "
-       "shrinking the patterns there puts their words at 17 px"
-       for moment in ("patterns", "proposals")},
 }
 
 

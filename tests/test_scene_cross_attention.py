@@ -38,6 +38,15 @@ def named(mobjects, text):
     return found
 
 
+def facing_edges(links, i, j):
+    """Where the link from French word i to English word j should run: French top to
+    English bottom in rows, French left edge to English right edge in columns."""
+    fr, en = links.french.tokens[i], links.english.tokens[j]
+    if links.vertical:
+        return fr.get_left(), en.get_right()
+    return fr.get_top(), en.get_bottom()
+
+
 def test_self_takes_q_k_v_from_one_sentence_cross_splits_them(run, refs):
     mobjects = run.at("self_vs_cross")
     texts = shown(mobjects)
@@ -52,6 +61,11 @@ def test_self_takes_q_k_v_from_one_sentence_cross_splits_them(run, refs):
         assert left.get_y() < self_box.get_y()  # self: all three from the sentence below
         above = right.get_y() > cross_box.get_y()  # cross: K, V from above, Q from below
         assert above == (role in "KV")
+    # what comes out (ΔE) goes down to the words that asked: the one sentence, the French
+    outputs = sorted((t for t in texts if t.original_text == "\u0394E"), key=lambda t: t.get_x())
+    assert [t.get_x() < 0 for t in outputs] == [True, False]
+    assert all(t.get_y() < box.get_y()
+               for t, box in zip(outputs, (self_box, cross_box), strict=True))
     rows = find(mobjects, TokenRow)
     (alone,) = [r for r in rows if abs(r.get_x() - self_box.get_x()) < 1e-6]
     assert alone.words == refs[0].english and alone.get_y() < self_box.get_y()
@@ -91,11 +105,18 @@ def test_links_join_each_french_word_to_each_english_word_by_weight(run, refs, m
     (links,) = find(run.at(moment), AlignmentLines)
     fr, en = links.french.tokens, links.english.tokens
     assert [t.word for t in fr] == ref.french and [t.word for t in en] == ref.english
+    if links.vertical:  # English in a column on the left, French on the right, in order
+        assert max(t.get_right()[0] for t in en) < min(t.get_left()[0] for t in fr)
+        for words in (en, fr):
+            assert all(a.get_y() > b.get_y() for a, b in zip(words[:-1], words[1:], strict=True))
+    else:  # English on top, French below
+        assert min(t.get_bottom()[1] for t in en) > max(t.get_top()[1] for t in fr)
     for i in range(len(ref.french)):
         for j in range(len(ref.english)):
             line, w = links.lines[i][j], ref.weights[i, j]
-            np.testing.assert_allclose(line.get_start(), fr[i].get_top(), atol=1e-6)
-            np.testing.assert_allclose(line.get_end(), en[j].get_bottom(), atol=1e-6)
+            start, end = facing_edges(links, i, j)
+            np.testing.assert_allclose(line.get_start(), start, atol=1e-6)
+            np.testing.assert_allclose(line.get_end(), end, atol=1e-6)
             np.testing.assert_allclose(line.get_stroke_opacity(), w, **TOL)
             np.testing.assert_allclose(line.get_stroke_width(), 0.5 + 6 * w, rtol=1e-5)
 
@@ -115,9 +136,9 @@ def test_the_marked_cells_and_links_are_each_words_strongest_key(run, refs, mome
         assert int(ref.weights[i].argmax()) == j  # the row's strongest key is its source
         assert any(np.allclose(b.get_center(), grid.cell(i, j).get_center(), atol=1e-6)
                    for b in boxes)
-        assert any(np.allclose(m.get_start(), links.french.tokens[i].get_top(), atol=1e-6)
-                   and np.allclose(m.get_end(), links.english.tokens[j].get_bottom(), atol=1e-6)
-                   for m in bright)
+        start, end = facing_edges(links, i, j)
+        assert any(np.allclose(m.get_start(), start, atol=1e-6)
+                   and np.allclose(m.get_end(), end, atol=1e-6) for m in bright)
     if k == 0:  # French puts the adjective after the noun: the two links cross
         (n_fr, n_en), (a_fr, a_en) = crossings
         assert (ref.french.index(n_fr) < ref.french.index(a_fr)) != (

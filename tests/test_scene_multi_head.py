@@ -47,6 +47,11 @@ def test_three_patterns_are_the_heads_weights(run, ref):
             cell = grid.cell(i, j).width
             assert disc.width / 2 == pytest.approx(0.45 * cell * np.sqrt(head.weights[i, j]),
                                                    abs=1e-4)
+    # the words are named once, left of head 1: every pattern's rows line up with them
+    for grid in grids:
+        for i, word in enumerate(grids[0].row_labels):
+            assert word.original_text == out.tokens[i]
+            assert grid.cell(i, 0).get_y() == pytest.approx(word.get_y(), abs=1e-6)
     # three different patterns, not one copied three times
     assert not np.allclose(grids[0].values, grids[1].values, atol=0.05)
     assert not np.allclose(grids[1].values, grids[2].values, atol=0.05)
