@@ -134,11 +134,11 @@ class Values(ExplainerScene):
         d, d_v = model.head.w_v.shape  # (d_model, d_v)
         how = VGroup(formula(r"\vec{v}", "=", "E", r"\,W_V", r"\,W_O", size=FORMULA),
                      label(f"value-down ({d} \u2192 {d_v}), then value-up ({d_v} \u2192 {d}):",
-                           THEME.tiny, THEME.muted),
-                     label(f"{d} numbers, like E; details in a later clip", THEME.tiny,
+                           THEME.small, THEME.muted),
+                     label(f"{d} numbers, like E; details in a later clip", THEME.small,
                            THEME.muted))
         how[0][3].set_color(THEME.value)
-        how.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
+        how.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
         # in the room under the values that E + ΔE = E′ will take (it fades before them)
         how.move_to([right.x, (offered.get_bottom()[1] + FLOOR) / 2, 0])
 
