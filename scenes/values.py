@@ -85,7 +85,7 @@ class Values(ExplainerScene):
                      f"added up, the scaled values are \u0394E for {p.first}.")
         mixing = self.mix(RowMix(grid, offered, trace, i))
         # under the grid, clear of the foot of its turned row title
-        first = on_floor(UpdateRow(trace, i), LEFT, inset=grid.titles[0].width + 0.1)
+        first = on_floor(UpdateRow(trace, i), LEFT, inset=grid.titles[0].width + 0.25)
         self.narrate(f"Added to {p.first}'s embedding E, \u0394E gives the new vector "
                      "E\u2032 = E + \u0394E. E itself is kept, unchanged.")
         self.show_update(first, mixing)
@@ -326,8 +326,9 @@ def on_floor(m: Mobject, side: np.ndarray, inset: float = 0.0) -> Mobject:
 def lay_row(columns: VGroup, width: float, reserve: float, most: float = 0.5) -> VGroup:
     """Set the value columns side by side with one gap between each pair of brackets, so
     every "+" gets the same room: as wide as `most`, narrower when the columns, and the
-    `reserve` after them ("= ΔE"), would not fit `width` otherwise. A title wider than its
-    column (v(released)) hangs over the gap; a gap of 0.4 still leaves it clear."""
+    `reserve` after them ("= ΔE"), would not fit `width` otherwise (0.38 for the default
+    sentence: a small "+" is 0.17 wide). A title wider than its column (v(released)) hangs
+    0.12 over the gap, still 0.3 clear of its neighbour's."""
     bodies = [VGroup(c.left_bracket, c.entries, c.right_bracket) for c in columns]
     hang = [max(0.0, (c.width - b.width) / 2) for c, b in zip(columns, bodies, strict=True)]
     free = width - reserve - sum(b.width for b in bodies) - hang[0] - hang[-1]
