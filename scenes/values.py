@@ -242,7 +242,8 @@ class Values(ExplainerScene):
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         table = sense_table(model, trace, p.senses[1])
         table.next_to(grid.cells, DOWN, buff=0.35).align_to(grid, LEFT).shift(RIGHT * 0.3)
-        legend.next_to(table, RIGHT, buff=0.6).align_to(table, DOWN)
+        # the key to the plane, beside it at mid-height, in the room between grid and plane
+        legend.next_to(plane, LEFT, buff=0.4)
         sense = model.senses.read(trace.outputs[0]).best
         self.narrate(f"In the {p.senses[0]}/{p.senses[1]} plane: every word's E stays where it "
                      f"was, and every word gets a new E\u2032 = E + \u0394E, here all pulled "
