@@ -27,6 +27,7 @@ from manim import (
     FadeTransform,
     GrowArrow,
     Line,
+    Mobject,
     ReplacementTransform,
     SurroundingRectangle,
     VGroup,
@@ -36,11 +37,13 @@ from attention_core import load_model
 from attention_core.model import SentenceTrace, ToyModel
 from scenes.kit import (
     PANEL,
+    STAGE,
     THEME,
     AttentionGrid,
     EmbeddingPlane,
     ExplainerScene,
     Number,
+    Region,
     Table,
     VectorColumn,
     at_top,
@@ -60,6 +63,9 @@ class ValuesParams:
 
 
 FORMULA = 31  # LaTeX size whose sub/superscripts draw >= 20 px at 1080p (body 26: 17 px)
+GAP = 0.2  # between the grid and the values beside it
+SIGN_GAP = 0.15  # either side of the "=" before a row's ΔE
+FLOOR = STAGE.bottom + 0.03  # the bottom rows stand here, just above the captions' band
 
 class Values(ExplainerScene):
     name = "values"
@@ -78,13 +84,15 @@ class Values(ExplainerScene):
         self.narrate(f"Take {p.first}'s row. Each weight scales the value vector of its word; "
                      f"added up, the scaled values are \u0394E for {p.first}.")
         mixing = self.mix(RowMix(grid, offered, trace, i))
-        first = UpdateRow(trace, i).to_edge(DOWN, buff=0.3).to_edge(LEFT, buff=0.6)
+        # under the grid, clear of the foot of its turned row title
+        first = on_floor(UpdateRow(trace, i), LEFT, inset=grid.titles[0].width + 0.25)
         self.narrate(f"Added to {p.first}'s embedding E, \u0394E gives the new vector "
                      "E\u2032 = E + \u0394E. E itself is kept, unchanged.")
         self.show_update(first, mixing)
         kept = VGroup(label("E stays as it was;", THEME.small, THEME.muted),
                       label("E\u2032 is a new vector", THEME.small, THEME.output))
-        kept.arrange(DOWN, buff=0.12).move_to([0.2, -2.6, 0])
+        kept.arrange(DOWN, buff=0.12)
+        kept.move_to([STAGE.x, first.e.entries.get_y(), 0])
         self.play(FadeIn(kept), run_time=0.6)
         self.moment("mix_first")
         self.settle()
@@ -94,7 +102,7 @@ class Values(ExplainerScene):
         self.narrate(f"The same for '{p.second}', a function word: its own row of weights, the "
                      "same value vectors, its own \u0394E.")
         mixing = self.mix(RowMix(grid, offered, trace, j))
-        second = UpdateRow(trace, j).to_edge(DOWN, buff=0.3).to_edge(RIGHT, buff=0.6)
+        second = on_floor(UpdateRow(trace, j), RIGHT)
         self.narrate(f"Again E\u2032 = E + \u0394E is a new vector for '{p.second}', "
                      "and its embedding E stays as it was.")
         self.show_update(second, mixing)
@@ -108,31 +116,38 @@ class Values(ExplainerScene):
     def pattern_and_values(self, model: ToyModel, trace: SentenceTrace
                            ) -> tuple[AttentionGrid, VGroup]:
         """The pattern (rows = queries), and beside it the value vector each word offers."""
-        title = at_top(label("Values: what each word offers", THEME.heading))
         grid = AttentionGrid(trace.weights.numpy(), trace.tokens, trace.tokens,
                              kind="weights", cell=0.5)
-        grid.to_corner(UP + LEFT, buff=0.4).shift(DOWN * 0.45)
+        # The grid is the hero: the full height of the stage's left side, from the top of
+        # the safe area (the title sits over the right side, beside the grid's key words).
+        grid.move_to([STAGE.left + grid.width / 2, STAGE.top - 0.02 - grid.height / 2, 0])
+        right = Region(grid.get_right()[0] + GAP, STAGE.right, STAGE.bottom, STAGE.top)
+        title = at_top(label("Values: what each word offers", THEME.heading), x=right.x)
         offered = VGroup(*[column(v, THEME.value, f"v({w})") for w, v in
                            zip(trace.tokens, model.value_vectors(trace).numpy(), strict=True)])
-        offered.arrange(RIGHT, buff=0.42, aligned_edge=DOWN)
-        offered.next_to(grid, RIGHT, buff=0.5)
-        offered.align_to(grid.cells, DOWN).shift(UP * 0.1)
+        p = self.params
+        widest_delta = max(column(trace.delta[i].numpy(), THEME.output, f"\u0394E({w})").width
+                           for w in (p.first, p.second) for i in [trace.position(w)])
+        reserve = 2 * SIGN_GAP + label("=", THEME.body).width + widest_delta  # "= ΔE"
+        lay_row(offered, right.width, reserve)
+        offered.next_to(title, DOWN, buff=0.55).align_to([right.left, 0, 0], LEFT)
         d, d_v = model.head.w_v.shape  # (d_model, d_v)
         how = VGroup(formula(r"\vec{v}", "=", "E", r"\,W_V", r"\,W_O", size=FORMULA),
                      label(f"value-down ({d} \u2192 {d_v}), then value-up ({d_v} \u2192 {d}):",
-                           THEME.tiny, THEME.muted),
-                     label(f"{d} numbers, like E; details in a later clip", THEME.tiny,
+                           THEME.small, THEME.muted),
+                     label(f"{d} numbers, like E; details in a later clip", THEME.small,
                            THEME.muted))
         how[0][3].set_color(THEME.value)
-        how.arrange(DOWN, aligned_edge=LEFT, buff=0.1)
-        how.next_to(offered, DOWN, buff=0.3).align_to(offered, LEFT)
+        how.arrange(DOWN, aligned_edge=LEFT, buff=0.14)
+        # in the room under the values that E + ΔE = E′ will take (it fades before them)
+        how.move_to([right.x, (offered.get_bottom()[1] + FLOOR) / 2, 0])
 
-        p = self.params
         self.narrate(f"The attention pattern of \u201c{p.sentence}\u201d: one row per word "
                      "asking (the query), each row of weights summing to 1 across the words.",
                      spoken=f"The attention pattern of the sentence {p.sentence}: one row for "
                             "each word that asks, its query, and each row of weights sums to 1 "
                             "across the words.")
+        self.title = title
         self.play(FadeIn(title), FadeIn(grid, lag_ratio=0.02), run_time=2)
         self.settle()
         self.narrate("Weights alone change nothing. Each word also offers a value vector: its "
@@ -172,7 +187,7 @@ class Values(ExplainerScene):
         deltas = VGroup(*[column(trace.delta[i].numpy(), THEME.output, f"\u0394E({w})")
                           for i, w in enumerate(trace.tokens)])
         deltas.arrange(RIGHT, buff=0.42, aligned_edge=DOWN)
-        deltas.to_edge(DOWN, buff=0.3).to_edge(RIGHT, buff=0.6)
+        on_floor(deltas, RIGHT)
         rule = VGroup(formula(r"\Delta E_i", "=", r"\textstyle\sum_j", r"w_{ij}",
                               r"\,\vec{v}_j", size=FORMULA),
                       label("for every row i of the pattern", THEME.small, THEME.muted))
@@ -180,6 +195,7 @@ class Values(ExplainerScene):
         rule[0][3].set_color(THEME.weight)
         rule[0][4].set_color(THEME.value)
         rule.arrange(DOWN, buff=0.2).next_to(deltas, LEFT, buff=0.6)
+        rule.set_x((STAGE.left + deltas.get_left()[0]) / 2)  # under the grid
         boxes = VGroup(*[SurroundingRectangle(grid.row(i), color=THEME.highlight,
                                               buff=0.03, stroke_width=2)
                          for i in range(len(trace.tokens))])
@@ -199,9 +215,11 @@ class Values(ExplainerScene):
         e_xy = view.coords(trace.embeddings).numpy()
         out_xy = view.coords(trace.outputs).numpy()
         sense_xy = np.stack([view.coords(model.embed(s)).numpy() for s in p.senses])
+        top = self.title.get_bottom()[1] - 0.1  # the plane stands under the title
         self.plane = plane = EmbeddingPlane.fit(np.vstack([e_xy, out_xy, sense_xy]),
-                                                PANEL.width, 6.9, margin=0.6)
-        plane.to_edge(DOWN, buff=0.3).align_to([PANEL.right, 0, 0], RIGHT)
+                                                PANEL.width, top - FLOOR, margin=0.6)
+        plane.shift((FLOOR - plane.get_bottom()[1]) * UP)
+        plane.align_to([PANEL.right, 0, 0], RIGHT)
         rays = VGroup(*[plane.sense_ray(xy, s, THEME.sense(s))
                         for xy, s in zip(sense_xy, p.senses, strict=True)])
         self.e_dots = VGroup(*[plane.dot(xy, THEME.embedding, radius=0.06).set_opacity(0.45)
@@ -223,8 +241,9 @@ class Values(ExplainerScene):
             row.arrange(RIGHT, buff=0.15)
         legend.arrange(DOWN, aligned_edge=LEFT, buff=0.12)
         table = sense_table(model, trace, p.senses[1])
-        table.next_to(grid.cells, DOWN, buff=0.5).align_to(grid, LEFT).shift(RIGHT * 0.3)
-        legend.next_to(table, RIGHT, buff=0.6).align_to(table, DOWN)
+        table.next_to(grid.cells, DOWN, buff=0.35).align_to(grid, LEFT).shift(RIGHT * 0.3)
+        # the key to the plane, beside it at mid-height, in the room between grid and plane
+        legend.next_to(plane, LEFT, buff=0.4)
         sense = model.senses.read(trace.outputs[0]).best
         self.narrate(f"In the {p.senses[0]}/{p.senses[1]} plane: every word's E stays where it "
                      f"was, and every word gets a new E\u2032 = E + \u0394E, here all pulled "
@@ -252,14 +271,17 @@ class RowMix(VGroup):
             tag = VGroup(label("\u00d7", THEME.small, THEME.weight),
                          Number(w, 2, THEME.small, THEME.weight))
             self.tags.add(tag.arrange(RIGHT, buff=0.05).next_to(col.title, UP, buff=0.12))
-        self.plus = VGroup(*[label("+", THEME.body, THEME.muted).move_to(
-            (a.get_right() + b.get_left()) / 2 * [1, 0, 0] + a.entries.get_center() * [0, 1, 0])
+        # each "+" halfway between two columns' brackets (a wide title may hang over), a
+        # size smaller than E + ΔE's: five columns and their "= ΔE" share the grid's side
+        self.plus = VGroup(*[label("+", THEME.small, THEME.muted).move_to(
+            [(a.right_bracket.get_right()[0] + b.left_bracket.get_left()[0]) / 2,
+             a.entries.get_y(), 0])
             for a, b in zip(offered[:-1], offered[1:], strict=True)])
         equals = label("=", THEME.body, THEME.muted)
-        equals.next_to(offered, RIGHT, buff=0.2).set_y(offered[0].entries.get_y())
+        equals.next_to(offered, RIGHT, buff=SIGN_GAP).set_y(offered[0].entries.get_y())
         self.delta = column(trace.delta[i].numpy(), THEME.output,
                             f"\u0394E({trace.tokens[i]})")
-        self.delta.next_to(equals, RIGHT, buff=0.2).align_to(offered, DOWN)
+        self.delta.next_to(equals, RIGHT, buff=SIGN_GAP).align_to(offered, DOWN)
         self.total = VGroup(equals, self.delta)
         self.add(self.box, self.tags, self.plus, self.total)
 
@@ -291,6 +313,32 @@ def sense_table(model: ToyModel, trace: SentenceTrace, sense: str) -> Table:
                      Number(model.senses.read(e).of(sense), 2, THEME.small, THEME.muted),
                      Number(model.senses.read(out).of(sense), 2, THEME.small, THEME.output)])
     return Table(rows, pitch=0.36, col_gap=0.5, align=["left", "right", "right"])
+
+
+def on_floor(m: Mobject, side: np.ndarray, inset: float = 0.0) -> Mobject:
+    """Stand `m` on the stage's floor (just above the captions' band) at its left or right
+    edge, `inset` in from it: the update rows and the ΔE row live there, under the grid
+    and the values."""
+    m.shift((FLOOR - m.get_bottom()[1]) * UP)
+    edge = STAGE.left + inset if side[0] < 0 else STAGE.right - inset
+    return m.shift((edge - m.get_edge_center(side)[0]) * RIGHT)
+
+
+def lay_row(columns: VGroup, width: float, reserve: float, most: float = 0.5) -> VGroup:
+    """Set the value columns side by side with one gap between each pair of brackets, so
+    every "+" gets the same room: as wide as `most`, narrower when the columns, and the
+    `reserve` after them ("= ΔE"), would not fit `width` otherwise (0.38 for the default
+    sentence: a small "+" is 0.17 wide). A title wider than its column (v(released)) hangs
+    0.12 over the gap, still 0.3 clear of its neighbour's."""
+    bodies = [VGroup(c.left_bracket, c.entries, c.right_bracket) for c in columns]
+    hang = [max(0.0, (c.width - b.width) / 2) for c, b in zip(columns, bodies, strict=True)]
+    free = width - reserve - sum(b.width for b in bodies) - hang[0] - hang[-1]
+    gap = min(most, free / max(len(columns) - 1, 1))
+    x = 0.0
+    for c, b in zip(columns, bodies, strict=True):
+        c.shift((x - b.get_left()[0]) * RIGHT).align_to(columns[0], DOWN)
+        x = b.get_right()[0] + gap
+    return columns
 
 
 def column(values: np.ndarray, color: str, title: str) -> VectorColumn:

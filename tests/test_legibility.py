@@ -53,17 +53,6 @@ EXEMPT: dict[tuple[str, str, str], str] = {
         "argmax and softmax bars land next; filling it with a score chart would draw the "
         "scores as bars, which the story keeps for weights (a score ladder on the side alone "
         "would still leave the lower left, 40% of the stage, empty)",
-    **{("values", moment, "outside_safe"):
-       "not reworked yet: the grid's row title 'query (rows: each sums to 1)' crosses the "
-       "left margin by 42 px, and the offered/ΔE columns and their titles cross the right "
-       "margin by up to 65 px (@mix_first, @mix_second, @every_position)"
-       for moment in ("pattern_and_values", "mix_first", "mix_second", "every_position",
-                      "updated")},
-    **{("values", moment, "caption_band"):
-       "not reworked yet: the bottom rows (E, the offered values, ΔE; at @updated the plane "
-       "and its legend) are set 0.3 above the frame's edge and reach up to 115 px into the "
-       "caption band"
-       for moment in ("mix_first", "mix_second", "every_position", "updated")},
 }
 
 
