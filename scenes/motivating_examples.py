@@ -2,9 +2,10 @@
 
 Script: three sentences with "mole" (animal, chemistry, medicine). Before
 attention, mole's vector is the same row of the embedding table in all three:
-the identical numbers stand side by side, and that one vector is torn between
-the senses. After the head, each context vector E + ΔE is a new vector, and
-the model reads each one as a different sense. Then "tower" (alone, Eiffel,
+the identical numbers stand one row under another, each number in the same
+column, and that one vector is torn between the senses. After the head, each
+context vector E + ΔE is a new row under its E (kept, dimmed), and the model
+reads each one as a different sense. Then "tower" (alone, Eiffel,
 miniature Eiffel) and "apple" (next to orange, next to phone), more briefly.
 Every number comes from `load_model().run(sentence)`.
 """
@@ -13,12 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Mobject, VGroup, Write
 
 from attention_core import load_model
 from attention_core.model import ToyModel
 from attention_core.readouts import Reading
-from scenes.kit.wrap import WrappedText
 from scenes.kit import (
     SAFE,
     STAGE,
@@ -31,12 +32,14 @@ from scenes.kit import (
     fmt,
     label,
 )
+from scenes.kit.wrap import WrappedText
+
 
 @dataclass(frozen=True)
 class Example:
     word: str
     sentences: tuple[str, ...]
-    note: str = ""  # an honest remark under the columns; {topics} = how many topics
+    note: str = ""  # an honest remark beside the shortest sentence; {topics} = how many
 
 
 @dataclass(frozen=True)
@@ -140,8 +143,10 @@ class MotivatingExamples(ExplainerScene):
 
 @dataclass(frozen=True)
 class Sizes:
-    """How big one word's screen is drawn: three sentences share the height, two get
-    larger words and cells, so either way the rows span the frame's width and height."""
+    """How big one word's screen is drawn. The rows span the safe width either way; three
+    sentences (six vector rows) fit the stage's height only with 0.42-tall cells, while
+    two get taller cells so their four rows still fill the frame instead of leaving its
+    lower half empty."""
 
     tokens: float  # the sentences' words
     numbers: float  # the numbers in the vectors' cells
@@ -170,7 +175,6 @@ class ExampleScreen(VGroup):
         self.before = SenseReadout(f"E of '{word}' reads as", model.senses.read(model.embed(word)),
                                    top=3, size=THEME.body)
         self.before.next_to(title, DOWN, buff=0.12).set_x(0)
-        cells_left = SAFE.left + NAME_COLUMN
         self.rows, self.embeddings, self.contexts = VGroup(), VGroup(), VGroup()
         self.after, self.equals = VGroup(), VGroup()
         blocks = []
@@ -211,7 +215,7 @@ class ExampleScreen(VGroup):
                  self.after, self.note)
 
     @staticmethod
-    def _vector(values, color: str, title: str, size: Sizes) -> VectorRow:
+    def _vector(values: np.ndarray, color: str, title: str, size: Sizes) -> VectorRow:
         """One vector as a row whose cells start at the screen's shared left edge."""
         row = VectorRow(values.tolist(), color, title, size=size.numbers,
                         cell_width=size.cell_width, cell_height=size.cell_height,

@@ -44,7 +44,8 @@ __all__ = [
     "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace", "LiveNumber",
     "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid", "NoParams",
     "Number", "ParamError", "Percent", "ReadingRow", "ReadingsTable", "Region", "ScoreRow",
-    "SenseReadout", "Table", "TokenRow", "VectorColumn", "VectorRow", "WeightBars", "WordToken", "about",
+    "SenseReadout", "Table", "TokenRow", "VectorColumn", "VectorRow", "WeightBars", "WordToken",
+    "about",
     "at_top", "attention_formula", "blend", "bracket", "compass", "fit_width", "fmt", "fmt_int",
     "formula", "ghost", "heat_fill", "keep_inside", "label", "leader", "overlaps", "place_label",
     "refresh", "score_fill", "segment_markers", "tip_label"
