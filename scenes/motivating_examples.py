@@ -2,9 +2,10 @@
 
 Script: three sentences with "mole" (animal, chemistry, medicine). Before
 attention, mole's vector is the same row of the embedding table in all three:
-the identical numbers stand side by side, and that one vector is torn between
-the senses. After the head, each context vector E + ΔE is a new vector, and
-the model reads each one as a different sense. Then "tower" (alone, Eiffel,
+the identical numbers stand one row under another, each number in the same
+column, and that one vector is torn between the senses. After the head, each
+context vector E + ΔE is a new row under its E (kept, dimmed), and the model
+reads each one as a different sense. Then "tower" (alone, Eiffel,
 miniature Eiffel) and "apple" (next to orange, next to phone), more briefly.
 Every number comes from `load_model().run(sentence)`.
 """
@@ -13,33 +14,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from manim import DOWN, LEFT, RIGHT, FadeIn, FadeOut, Mobject, VGroup, Write
+import numpy as np
+from manim import DOWN, LEFT, RIGHT, UP, FadeIn, FadeOut, Mobject, VGroup, Write
 
 from attention_core import load_model
 from attention_core.model import ToyModel
 from attention_core.readouts import Reading
 from scenes.kit import (
+    SAFE,
+    STAGE,
     THEME,
     ExplainerScene,
     SenseReadout,
     TokenRow,
-    VectorColumn,
+    VectorRow,
     at_top,
-    fit_width,
     fmt,
     label,
 )
-
-COLUMN_GAP = 4.8  # distance between the sentences' column groups (at most)
-ROOM = 9.6  # how far apart the outermost groups may sit (inside the safe area)
-SPLIT = 0.75  # how far E and E + ΔE sit left and right of a group's centre
+from scenes.kit.wrap import WrappedText
 
 
 @dataclass(frozen=True)
 class Example:
     word: str
     sentences: tuple[str, ...]
-    note: str = ""  # an honest remark under the columns; {topics} = how many topics
+    note: str = ""  # an honest remark beside the shortest sentence; {topics} = how many
 
 
 @dataclass(frozen=True)
@@ -123,14 +123,17 @@ class MotivatingExamples(ExplainerScene):
 
     # ---------------------------------------------------------------------------------
     def refine(self, screen: ExampleScreen, run_time: float) -> None:
-        """E slides left and is dimmed (kept in view); E + ΔE appears to its right.
+        """E is dimmed (kept in view, where it was); E + ΔE appears in the row under it, so
+        each of its numbers lands under the E number it changed.
 
-        E's own reading stays above the columns, dimmed, so before and after can be
+        E's own reading stays under the title, dimmed, so before and after can be
         compared."""
         self.play(FadeOut(screen.equals), screen.before.animate.set_opacity(0.75),
-                  *[col.animate.shift(LEFT * SPLIT).set_opacity(0.55)
-                    for col in screen.embeddings], run_time=0.6 * run_time)
-        self.play(FadeIn(screen.contexts, shift=RIGHT * 0.3, lag_ratio=0.2), run_time=run_time)
+                  *[part.animate.set_opacity(0.55) for row in screen.embeddings
+                    for part in (row.entries, row.title)],
+                  *[row.cells.animate.set_stroke(opacity=0.55) for row in screen.embeddings],
+                  run_time=0.6 * run_time)
+        self.play(FadeIn(screen.contexts, shift=DOWN * 0.2, lag_ratio=0.2), run_time=run_time)
 
     def clear(self, screen: ExampleScreen) -> None:
         """Fade out the parts of a screen that are on show (not those already gone)."""
@@ -138,50 +141,97 @@ class MotivatingExamples(ExplainerScene):
         self.play(*[FadeOut(part) for part in shown])
 
 
+@dataclass(frozen=True)
+class Sizes:
+    """How big one word's screen is drawn. The rows span the safe width either way; three
+    sentences (six vector rows) fit the stage's height only with 0.42-tall cells, while
+    two get taller cells so their four rows still fill the frame instead of leaving its
+    lower half empty."""
+
+    tokens: float  # the sentences' words
+    numbers: float  # the numbers in the vectors' cells
+    names: float  # "E in (k)", "E + ΔE (k)", and the readings beside them
+    cell_width: float
+    cell_height: float
+
+
+SIZES = {3: Sizes(THEME.body, THEME.small, THEME.small, 1.05, 0.42),
+         2: Sizes(THEME.body, THEME.small, THEME.small, 1.05, 0.58)}
+NAME_COLUMN = 1.75  # room left of the cells for "E + ΔE (k)"
+
+
 class ExampleScreen(VGroup):
-    """One word's screen, built (not played): its sentences as rows tagged (k), the word's
-    E in each sentence side by side with = between them, E's reading, then each sentence's
-    E + ΔE beside its E, with that vector's reading under the pair."""
+    """One word's screen, built (not played). E's reading of the word sits under the
+    title; then one block per sentence, top to bottom: the sentence tagged (k), that
+    sentence's E as a row of cells (with "= E in (1)" beside it from the second on),
+    and the row kept under E for E + ΔE, with its reading on the right. Every row's
+    cells start at one x, so the k-th numbers of all vectors stand in one column."""
 
     def __init__(self, model: ToyModel, example: Example, title: Mobject):
         super().__init__()
         word = example.word
         traces = [model.run(s) for s in example.sentences]
-        self.rows = VGroup()
-        for k, trace in enumerate(traces):
-            tokens = TokenRow(trace.tokens, size=THEME.small, max_width=9.5)
-            tokens[trace.position(word)].highlight(THEME.embedding)
-            tag = label(f"({k + 1})", THEME.small, THEME.muted)
-            self.rows.add(VGroup(tag, tokens).arrange(RIGHT, buff=0.25))
-        self.rows.arrange(DOWN, buff=0.12, aligned_edge=LEFT)
-        self.rows.next_to(title, DOWN, buff=0.15).set_x(0)
+        size = SIZES[max(2, len(traces))]
         self.before = SenseReadout(f"E of '{word}' reads as", model.senses.read(model.embed(word)),
-                                   top=3)
-        self.before.next_to(self.rows, DOWN, buff=0.2).set_x(0)
-
-        gap = min(COLUMN_GAP, ROOM / max(1, len(traces) - 1))
-        centres = [(k - (len(traces) - 1) / 2) * gap for k in range(len(traces))]
-        self.embeddings = VGroup()
-        self.contexts = VGroup()
-        self.after = VGroup()
-        for k, (trace, x) in enumerate(zip(traces, centres, strict=True)):
+                                   top=3, size=THEME.body)
+        self.before.next_to(title, DOWN, buff=0.12).set_x(0)
+        self.rows, self.embeddings, self.contexts = VGroup(), VGroup(), VGroup()
+        self.after, self.equals = VGroup(), VGroup()
+        blocks = []
+        for k, trace in enumerate(traces):
             i = trace.position(word)
-            e = VectorColumn(trace.embeddings[i].tolist(), THEME.embedding, f"E in ({k + 1})")
-            self.embeddings.add(e.next_to(self.before, DOWN, buff=0.2).set_x(x))
+            tokens = TokenRow(trace.tokens, size=size.tokens, max_width=SAFE.width - 0.8)
+            tokens[i].highlight(THEME.embedding)
+            tag = label(f"({k + 1})", size.tokens, THEME.muted)
+            row = VGroup(tag, tokens)
+            e = self._vector(trace.embeddings[i], THEME.embedding, f"E in ({k + 1})", size)
             out = trace.outputs[i]
-            self.contexts.add(VectorColumn(out.tolist(), THEME.output, f"E + \u0394E ({k + 1})")
-                              .move_to(e).shift(RIGHT * SPLIT))
-            self.after.add(SenseReadout("E + \u0394E reads as", model.senses.read(out), top=1,
-                                        stacked=True).next_to(e, DOWN, buff=0.12).set_x(x))
+            ctx = self._vector(out, THEME.output, f"E + \u0394E ({k + 1})", size)
+            e.shift(UP * (ctx.get_top()[1] - e.get_bottom()[1] + 0.08))
+            tokens.next_to(e, UP, buff=0.1).align_to(e.cells, LEFT)
+            tag.next_to(tokens, LEFT, buff=0.25)
+            reading = SenseReadout("E + \u0394E reads as", model.senses.read(out), top=1,
+                                   stacked=True, size=size.names)
+            reading.next_to(VGroup(e.cells, ctx.cells), RIGHT, buff=0.35)
+            self.rows.add(row)
+            self.embeddings.add(e)
+            self.contexts.add(ctx)
+            self.after.add(reading)
+            if k > 0:
+                self.equals.add(VGroup(label("=", THEME.body),
+                                       label("E in (1)", size.names, THEME.muted))
+                                .arrange(RIGHT, buff=0.15).next_to(e.cells, RIGHT, buff=0.35))
+            blocks.append(VGroup(row, e, ctx, reading, *self.equals[k - 1:k] if k else ()))
         self.senses = [shown.reading.best for shown in self.after]
-        self.equals = VGroup(*[label("=", THEME.title).move_to(
-            (a.entries.get_center() + b.entries.get_center()) / 2)
-            for a, b in zip(self.embeddings[:-1], self.embeddings[1:], strict=True)])
-        note = example.note.format(topics=len(model.topics))
-        self.note = (fit_width(label(note, THEME.tiny, THEME.muted)).next_to(
-            self.after, DOWN, buff=0.04) if example.note else VGroup())
+        self._stack(blocks, top=self.before.get_bottom()[1] - 0.15, bottom=STAGE.bottom + 0.02)
+        self.note = VGroup()
+        if example.note:  # beside the shortest sentence, where a row has room for it
+            short = min(self.rows, key=lambda row: row.get_right()[0])
+            self.note = WrappedText(example.note.format(topics=len(model.topics)),
+                                    SAFE.right - short.get_right()[0] - 0.5, THEME.tiny,
+                                    THEME.muted)
+            self.note.next_to(short, RIGHT, buff=0.5)
         self.add(self.rows, self.embeddings, self.equals, self.before, self.contexts,
                  self.after, self.note)
+
+    @staticmethod
+    def _vector(values: np.ndarray, color: str, title: str, size: Sizes) -> VectorRow:
+        """One vector as a row whose cells start at the screen's shared left edge."""
+        row = VectorRow(values.tolist(), color, title, size=size.numbers,
+                        cell_width=size.cell_width, cell_height=size.cell_height,
+                        title_size=size.names)
+        return row.shift(RIGHT * (SAFE.left + NAME_COLUMN - row.cells.get_left()[0]))
+
+    @staticmethod
+    def _stack(blocks: list[VGroup], top: float, bottom: float, most: float = 0.7) -> None:
+        """Stack the sentences' blocks at most `most` apart, centred between `top` and
+        `bottom`: spread wider, two sentences would read as two unrelated screens."""
+        free = (top - bottom) - sum(b.height for b in blocks)
+        gap = min(most, max(0.1, free / max(1, len(blocks) - 1)))
+        y = top - max(0.0, free - gap * (len(blocks) - 1)) / 2
+        for block in blocks:
+            block.shift(UP * (y - block.get_top()[1]))
+            y -= block.height + gap
 
 
 def said(reading: Reading, top: int) -> str:

@@ -38,15 +38,6 @@ NAMES = sorted(registry())
 
 # (scene, moment, rule) -> why this moment may break this rule (rule names: RULES).
 EXEMPT: dict[tuple[str, str, str], str] = {
-    ("motivating_examples", "same_vector", "empty_frame"):
-        "62% of the stage empty: the room right of each E and under it is kept for E + \u0394E "
-        "and its reading, which arrive next; tried columns at small size (27 px, wider "
-        "groups): 59% empty and the readings then run into the caption band at @mole_senses "
-        "and @tower; filling it needs a new layout (vectors as rows), left for a later pass",
-    ("motivating_examples", "apple", "empty_frame"):
-        "63% of the stage empty: two sentences share the three-sentence layout, leaving its "
-        "sides unused; larger columns (tried) only reach 57% and push the shared layout's "
-        "readings into the caption band; a two-sentence layout is left for a later pass",
     ("softmax", "scores", "empty_frame"):
         "the opening moment is one sentence and its score row (83% of the stage empty): the "
         "question is asked before anything answers it, and the room below is where the "

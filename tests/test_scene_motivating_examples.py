@@ -3,8 +3,9 @@
 `toy_forward(sentence).outputs`, and a read-out is softmax(v · E_topic) over the topics.
 
 Each number is checked where a viewer reads it: sentence (k) is the row tagged (k), with
-the word highlighted; "E in (k)" and "E + ΔE (k)" are that sentence's vectors; the
-reading under a sentence's columns is that sentence's context vector's best topic."""
+the word highlighted; "E in (k)" and "E + ΔE (k)" are that sentence's vectors, rows of
+cells under it, E + ΔE's k-th number right under E's; the reading beside a sentence's
+pair of rows is that sentence's context vector's best topic."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from scene_harness import (
     assert_matches,
     assert_said,
     assert_shows,
+    find,
     highlighted,
     line_after,
     numbers_in,
@@ -25,7 +27,8 @@ from scene_harness import (
     the_text,
     visible,
 )
-from scenes.kit import THEME, TokenRow, VectorColumn, fmt
+from scenes.kit import THEME, TokenRow, VectorRow, fmt
+from scenes.kit.wrap import WrappedText
 from scenes.motivating_examples import MotivatingExamples, MotivatingParams
 
 P = MotivatingParams()
@@ -37,8 +40,8 @@ def run():
     return run_scene(MotivatingExamples)
 
 
-def column(snapshot, title: str) -> VectorColumn:
-    (found,) = [c for c in visible(snapshot, VectorColumn) if c.title.original_text == title]
+def column(snapshot, title: str) -> VectorRow:
+    (found,) = [c for c in visible(snapshot, VectorRow) if c.title.original_text == title]
     return found
 
 
@@ -69,17 +72,20 @@ def test_before_attention_the_three_moles_are_one_vector(run):
     snapshot = run.at("same_vector")
     e = reference.embed(mole.word)
     shown = [column(snapshot, f"E in ({k + 1})") for k in range(len(mole.sentences))]
-    assert [c.get_x() for c in shown] == sorted(c.get_x() for c in shown)
+    assert [c.get_y() for c in shown] == sorted((c.get_y() for c in shown), reverse=True)
+    assert np.allclose([c.entries[0].get_x() for c in shown], shown[0].entries[0].get_x())
     for c in shown:
         assert_matches(c.values, e)
         assert [n.text for n in c.entries] == [fmt(n.value) for n in c.entries]
-    assert not [c for c in visible(snapshot, VectorColumn)
+    assert not [c for c in visible(snapshot, VectorRow)
                 if c.title.original_text.startswith("E + ")], "no context vector yet"
     equals = sorted((t for t in visible(snapshot) if t.original_text == "="),
-                    key=lambda t: t.get_x())
+                    key=lambda t: -t.get_y())
     assert len(equals) == len(shown) - 1
-    for sign, a, b in zip(equals, shown[:-1], shown[1:], strict=True):
-        assert a.get_right()[0] < sign.get_x() < b.get_left()[0]
+    for sign, later in zip(equals, shown[1:], strict=True):  # "E in (k) [...] = E in (1)"
+        assert later.get_right()[0] < sign.get_x()
+        assert later.get_bottom()[1] < sign.get_y() < later.get_top()[1]
+        assert [t.original_text for t in line_after(snapshot, sign)] == ["E in (1)"]
     line = line_after(snapshot, the_text(snapshot, f"E of '{mole.word}' reads as"))
     for (sense, p), name, number in zip(ranked(e)[:3], line[0::2], line[1::2], strict=True):
         assert name.original_text == sense
@@ -99,10 +105,12 @@ def test_each_sentence_gets_its_own_context_vector_and_reading(run, example):
         assert old.entries[0].get_fill_opacity() < 1  # ...and is kept in view, dimmed
         out = context(sentence, example.word)
         assert_matches(new.values, out)
-        assert old.get_right()[0] < new.get_left()[0] < old.get_right()[0] + 0.6
-        # the reading under this sentence's pair of columns names E + ΔE's best topic
-        (heading,) = [h for h in headings
-                      if old.get_left()[0] < h.get_x() < new.get_right()[0]]
+        assert old.get_bottom()[1] - 0.3 < new.get_top()[1] < old.get_bottom()[1]
+        for a, b in zip(old.entries, new.entries, strict=True):  # each number under its E
+            assert abs(a.get_x() - b.get_x()) < 1e-6
+        # the reading beside this sentence's pair of rows names E + ΔE's best topic
+        (heading,) = [h for h in headings if h.get_left()[0] > new.get_right()[0]
+                      and new.get_bottom()[1] < h.get_y() < old.get_top()[1]]
         below = sorted([t for t in visible(snapshot) if t.get_top()[1] < heading.get_bottom()[1]
                         and heading.get_bottom()[1] - t.get_top()[1] < 0.3
                         and heading.get_left()[0] - 0.3 < t.get_x() < heading.get_right()[0]
@@ -136,4 +144,6 @@ def test_narration_says_what_the_readings_say(run):
 
 def test_the_tower_note_counts_the_topics(run):
     n = len(reference.toy()["topics"])
-    the_text(run.at("tower"), P.examples[1].note.format(topics=n))
+    (note,) = [w for w in find(run.at("tower"), WrappedText)]
+    assert note.text == P.examples[1].note.format(topics=n)
+    assert " ".join(line.original_text for line in note.lines) == note.text

@@ -37,14 +37,15 @@ from .table import Table
 from .text import MINUS, SUB, Number, Percent, fmt, fmt_int, label
 from .theme import THEME
 from .tokens import TokenRow, WordToken
-from .vectors import MatrixBox, VectorColumn, bracket
+from .vectors import MatrixBox, VectorColumn, VectorRow, bracket
 
 __all__ = [
     "CAPTIONS", "FRAME", "LEFT_SIDE", "MINUS", "PANEL", "SAFE", "STAGE", "SUB", "THEME",
     "AttentionGrid", "EmbeddingPlane", "ExplainerScene", "HeatLegend", "LabelSpace", "LiveNumber",
     "LiveWeightBars", "MainPicture", "MatrixBox", "MatrixHeatmap", "MovingGrid", "NoParams",
     "Number", "ParamError", "Percent", "ReadingRow", "ReadingsTable", "Region", "ScoreRow",
-    "SenseReadout", "Table", "TokenRow", "VectorColumn", "WeightBars", "WordToken", "about",
+    "SenseReadout", "Table", "TokenRow", "VectorColumn", "VectorRow", "WeightBars", "WordToken",
+    "about",
     "at_top", "attention_formula", "blend", "bracket", "compass", "fit_width", "fmt", "fmt_int",
     "formula", "ghost", "heat_fill", "keep_inside", "label", "leader", "overlaps", "place_label",
     "refresh", "score_fill", "segment_markers", "tip_label"

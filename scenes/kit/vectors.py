@@ -1,11 +1,12 @@
-"""A vector as a bracketed column of numbers, in its role's colour."""
+"""A vector as a bracketed column of numbers, or a row of framed cells, in its role's
+colour."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-from manim import DOWN, LEFT, RIGHT, UP, Line, VGroup
+from manim import DOWN, LEFT, RIGHT, UP, Line, Rectangle, VGroup
 
 from .text import Number, label
 from .theme import THEME
@@ -58,3 +59,36 @@ class MatrixBox(VGroup):
         h = self.numbers.height + 0.2
         self.add(bracket(h, -1, THEME.muted).next_to(self.numbers, LEFT, 0.1), self.numbers,
                  bracket(h, 1, THEME.muted).next_to(self.numbers, RIGHT, 0.1))
+
+
+class VectorRow(VGroup):
+    """[x₁ … x_d] drawn left to right, one framed cell per number, its title on the left.
+
+    Several vectors of one word compared number by number (the same E in three
+    sentences, E above its E + ΔE) read best as rows of equal cells stacked on one
+    left edge: each coordinate then sits in one column down the frame, so equal numbers
+    line up and a changed one stands out, and the rows fill a wide frame that columns
+    side by side leave mostly empty. `values` are exactly the numbers shown;
+    `.entries[i]` shows values[i], centred in `.cells[i]`; `.title` is the name on the
+    left (align rows by `.cells`, since titles differ in width).
+    """
+
+    def __init__(self, values: Sequence[float] | np.ndarray, color: str | None = None,
+                 title: str | None = None, decimals: int = 2, size: float | None = None,
+                 cell_width: float = 0.9, cell_height: float = 0.42,
+                 title_size: float | None = None):
+        super().__init__()
+        self.values = np.asarray(values, dtype=float)
+        color = color or THEME.text
+        self.cells = VGroup(*[
+            Rectangle(width=cell_width, height=cell_height, stroke_width=1.5,
+                      stroke_color=THEME.muted).move_to(RIGHT * (i + 0.5) * cell_width)
+            for i in range(len(self.values))])
+        self.entries = VGroup(*[Number(v, decimals, size or THEME.tiny, color).move_to(cell)
+                                for v, cell in zip(self.values, self.cells, strict=True)])
+        self.add(self.cells, self.entries)
+        self.title = None
+        if title is not None:
+            self.title = label(title, title_size or THEME.small, color).next_to(
+                self.cells, LEFT, 0.25)
+            self.add(self.title)
