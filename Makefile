@@ -54,7 +54,8 @@ lint: setup
 figures: setup
 	$(PY) render.py figures
 
-# Regenerate the shipped weights in assets/ (seeded, kernels pinned: identical bytes).
+# Regenerate the shipped weights in assets/ (seeded, kernels pinned: identical bytes on
+# x86-64 with AVX2 and no AVX-512; elsewhere within a tolerance, see README).
 train: setup
 	$(PY) -m attention_core.training
 

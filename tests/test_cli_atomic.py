@@ -58,13 +58,19 @@ def test_interrupted_render_keeps_the_previous_output(tmp_path, how):
 
     proc = subprocess.Popen([*RENDER, "render", "tiny_scenes.py:Slow", "--out", str(tmp_path),
                              "--force", "--jobs", "1"], cwd=FIXTURES,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONFAULTHANDLER": "1"})
     deadline = time.time() + 120
     while not list(tmp_path.glob(".tmp-*/**/*.mp4")) and time.time() < deadline:
         time.sleep(0.1)  # wait until Manim has written its first video segment
     assert proc.poll() is None, "the render should still be running"
     proc.send_signal(how)
-    _, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:  # seen twice on a loaded machine: say where it hung
+        proc.send_signal(signal.SIGABRT)  # faulthandler prints every thread's stack
+        _, err = proc.communicate(timeout=30)
+        pytest.fail(f"render.py still running 60 s after {how.name}; its stacks:\n{err}")
     assert proc.returncode == (-how if how == signal.SIGKILL else 130), err
     assert video.read_bytes() == OLD_VIDEO  # untouched: nothing half-written took its place
     assert "Traceback" not in err

@@ -6,6 +6,7 @@ import random
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import torch
@@ -126,9 +127,17 @@ def check(*args, env=None):
 
 def bit_for_bit_expected(name):
     """Where the weights' bytes must come out the same (see training/reproducible.py):
-    an x86-64 processor and the torch that made the file; decided here, not by the code."""
+    an x86-64 processor with AVX2 and without AVX-512 (where that was seen to hold; an
+    AVX-512 Xeon gave other bytes within 0.02%) and the torch that made the file;
+    decided here, not by the code."""
     made_with = weights.load(weights.ASSETS / f"{name}.safetensors")[1]["made_with"]
+    try:
+        flags = next(line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                     if line.startswith("flags")).split()
+    except (OSError, StopIteration):
+        flags = []
     return (platform.machine() in ("x86_64", "AMD64")
+            and "avx2" in flags and "avx512f" not in flags
             and made_with["torch"] == torch.__version__.split("+")[0])
 
 
@@ -137,9 +146,10 @@ def test_training_regenerates_every_shipped_weight_file():
     for name in ("toy_head", "lecture_layer", "deep_stack", "cross_head"):
         if bit_for_bit_expected(name):
             assert f"identical to assets/{name}.safetensors bit for bit" in out, out
-        else:  # another architecture: every tensor within the tolerance, same accuracies
-            assert f"within tolerance of assets/{name}.safetensors" in out, out
-            assert "held-out accuracies equal" in out
+        else:  # another processor: every tensor within the tolerance, the same accuracies
+            line = next(t for t in out.splitlines() if f"assets/{name}.safetensors" in t)
+            assert f"within tolerance of assets/{name}.safetensors" in line, out
+            assert re.search(r"held-out accuracies (equal|within one point)", line), line
 
 
 def test_training_pins_its_kernels_whatever_the_environment_asks():
@@ -151,6 +161,17 @@ def test_training_pins_its_kernels_whatever_the_environment_asks():
         assert "kernels pinned ATEN_CPU_CAPABILITY=default MKL_CBWR=COMPATIBLE" in out
     else:
         assert "within tolerance of assets/toy_head.safetensors" in out, out
+
+
+def test_held_out_figures_may_move_one_point_where_bytes_cannot_repeat():
+    from attention_core.training.reproducible import _figures_close
+
+    shipped = {"head 2 sense": "46%", "per_block": [0.42, 0.79], "in_context": 185}
+    assert _figures_close({**shipped, "head 2 sense": "47%"}, shipped)
+    assert _figures_close({**shipped, "per_block": [0.425, 0.785]}, shipped)
+    assert not _figures_close({**shipped, "head 2 sense": "48%"}, shipped)
+    assert not _figures_close({**shipped, "in_context": 184}, shipped)  # counts: exact
+    assert not _figures_close({"head 2 sense": "46%"}, shipped)
 
 
 def test_check_on_other_kernels_compares_within_the_tolerance():
