@@ -435,6 +435,5 @@ def main(argv: list[str] | None = None) -> int:
         _error(str(exc))
         return exc.exit_code
     except KeyboardInterrupt:
-        print("interrupted: finished outputs were kept; unfinished ones were discarded and "
-              "earlier versions left in place", file=sys.stderr)
+        print(interrupt.LINE, file=sys.stderr)
         return 130

@@ -183,6 +183,29 @@ def test_a_swallowed_interrupt_still_puts_nothing_in_place(tmp_path):
     assert not temporaries(tmp_path)
 
 
+WEDGED = """
+import os, signal, threading
+from rendering import interrupt
+interrupt.install(grace=1)
+held = threading.Lock()
+held.acquire()
+try:
+    os.kill(os.getpid(), signal.SIGINT)
+    held.acquire()
+except KeyboardInterrupt:  # what Manim's encoder abort does after a badly placed stop:
+    held.acquire()         # wait for a thread that will never finish
+"""
+
+
+def test_a_stop_that_cannot_wind_down_still_ends_the_command():
+    start = time.monotonic()
+    done = subprocess.run([sys.executable, "-c", WEDGED], cwd=ROOT, capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 130, done.stderr
+    assert "did not wind down" in done.stderr and "earlier versions left in place" in done.stderr
+    assert time.monotonic() - start < 20  # the grace given (1 s) and a Python start
+
+
 # ---- captions that belong to no video, and the lecture's three outputs --------------------
 @needs_video
 def test_a_render_without_captions_takes_the_old_ones_away(tmp_path):
