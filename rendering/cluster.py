@@ -253,7 +253,7 @@ class _Run:
                                 self.by_index[index].expected)
 
     def _no_workers(self, since: float | None) -> float | None:
-        if self.client.scheduler_info(n_workers=1)["workers"]:
+        if self.client.nthreads():
             return None
         since = since or time.monotonic()
         if time.monotonic() - since > GONE_TIMEOUT:

@@ -27,14 +27,11 @@ import time
 GRACE = 30.0  # seconds a stop may take (a cluster's bounded close-down takes up to 25)
 LINE = ("interrupted: finished outputs were kept; unfinished ones were discarded and "
         "earlier versions left in place")
-_requested = False
-_stopping = threading.Event()  # set by the first signal; the watchdog waits on it
+_stopping = threading.Event()  # set by the first signal: check() and the watchdog read it
 _watching = False
 
 
 def _stop(signum, frame) -> None:
-    global _requested
-    _requested = True
     _stopping.set()
     raise KeyboardInterrupt
 
@@ -70,5 +67,5 @@ def install(grace: float = GRACE) -> None:
 
 def check() -> None:
     """Raise KeyboardInterrupt if a stop was asked for, even one already swallowed."""
-    if _requested:
+    if _stopping.is_set():
         raise KeyboardInterrupt
