@@ -7,6 +7,17 @@ smallest file of all presets at 480p, 720p and 1080p (0.19 MB against 0.25 for
 "medium" at 1080p60) while encoding faster than faster/fast/medium (6.7 s
 against 7.5-10.1 s at 1080p60; 23.5 s against 29.7-32.8 s at 4k). Only
 ultrafast/superfast are quicker, at 1.6-3.5x the size.
+
+x264 runs with frame threads, chosen by measurement too. Manim encodes through PyAV,
+for which FFmpeg asks x264 for sliced threads, and x264 then splits its lookahead over
+threads as well: so configured it wrote different bytes for the same frames from run to
+run (9 different files from 30 encodes of the 60-frame clip that
+tests/test_encoder_repeatable.py draws, on 2 cores), and a silent render's same-bytes
+test failed in CI. Frame threads (`sliced-threads=0`) are x264's deterministic mode (it
+only gives that up when told `--non-deterministic`): one file in every trial, and faster
+and smaller too (`bench/encoder_repeat_bench.py`, see the README). The bytes stay tied
+to the core count, which sets x264's thread count: a machine with another count writes
+other, equally good, bytes.
 """
 
 from __future__ import annotations
@@ -26,7 +37,7 @@ class Quality:
     x264: dict[str, str]  # encoder options for mp4/mov(h264)
 
 
-VERYFAST = {"preset": "veryfast", "crf": "23"}
+VERYFAST = {"preset": "veryfast", "crf": "23", "x264-params": "sliced-threads=0"}
 
 QUALITIES = {
     "low": Quality("low", "low_quality", 854, 480, 15, VERYFAST),

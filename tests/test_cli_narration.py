@@ -8,6 +8,7 @@ check decodes the file render.py wrote and measures it (narration.audio).
 from __future__ import annotations
 
 import os
+import subprocess
 from itertools import pairwise
 from pathlib import Path
 
@@ -239,10 +240,26 @@ def test_a_silent_render_has_no_sound_and_the_same_bytes_every_time(tmp_path):
     assert first.returncode == 0 and again.returncode == 0, first.stderr + again.stderr
     a, b = (tmp_path / name / "narrated_scenes.Narrated.mp4" for name in "ab")
     assert set(streams(a)) == {"video"}
-    assert a.read_bytes() == b.read_bytes()
+    assert a.read_bytes() == b.read_bytes(), how_they_differ(a, b)
     assert a.with_suffix(".srt").read_bytes() == b.with_suffix(".srt").read_bytes()
     spoken = [end - start for _, start, end in spans(a.with_suffix(".srt"))]
     assert spoken[0] == pytest.approx(len(CAPTIONS[0]) / 15, abs=0.07)  # reading speed
+
+
+def how_they_differ(a: Path, b: Path) -> str:
+    """Where two videos part: their decoded frames (count, first differing frame) and
+    their packets (count, sizes), so a failure says whether the pictures or the coding
+    differ (test_encoder_repeatable.py holds the encoder to its bytes)."""
+    def lines(path: Path, *args: str) -> list[str]:
+        out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), *args, "-f",
+                              "framemd5", "-"], capture_output=True, text=True).stdout
+        return [line for line in out.splitlines() if not line.startswith("#")]
+    fa, fb = lines(a), lines(b)
+    pa, pb = lines(a, "-c", "copy"), lines(b, "-c", "copy")
+    first = next((i for i, (x, y) in enumerate(zip(fa, fb)) if x != y), None)
+    return (f"frames {len(fa)} vs {len(fb)}, first differing frame {first}; packets "
+            f"{len(pa)} vs {len(pb)}; differing packets "
+            f"{[i for i, (x, y) in enumerate(zip(pa, pb)) if x != y][:20]}")
 
 
 # ---- the script -------------------------------------------------------------------------
