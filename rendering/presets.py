@@ -11,13 +11,14 @@ ultrafast/superfast are quicker, at 1.6-3.5x the size.
 x264 runs with frame threads, chosen by measurement too. Manim encodes through PyAV,
 for which FFmpeg asks x264 for sliced threads, and x264 then splits its lookahead over
 threads as well: so configured it wrote different bytes for the same frames from run to
-run (9 different files from 30 encodes of the 60-frame clip that
-tests/test_encoder_repeatable.py draws, on 2 cores), and a silent render's same-bytes
-test failed in CI. Frame threads (`sliced-threads=0`) are x264's deterministic mode (it
-only gives that up when told `--non-deterministic`): one file in every trial, and faster
-and smaller too (`bench/encoder_repeat_bench.py`, see the README). The bytes stay tied
-to the core count, which sets x264's thread count: a machine with another count writes
-other, equally good, bytes.
+run (on 2 cores, 9 different files from 30 encodes of a 60-frame clip drawn frame by
+frame as it was encoded; 2 to 3 from 8 of the clip tests/test_encoder_repeatable.py
+draws), and a silent render's same-bytes test failed in CI. Frame threads
+(`sliced-threads=0`) are x264's deterministic mode (it only gives that up when told
+`--non-deterministic`): one file in every trial, and faster and smaller too
+(`bench/encoder_repeat_bench.py`, see the README). The bytes stay tied to the core
+count, which sets x264's thread count: a machine with another count writes other,
+equally good, bytes.
 """
 
 from __future__ import annotations

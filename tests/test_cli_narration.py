@@ -254,12 +254,13 @@ def how_they_differ(a: Path, b: Path) -> str:
         out = subprocess.run(["ffmpeg", "-v", "error", "-i", str(path), *args, "-f",
                               "framemd5", "-"], capture_output=True, text=True).stdout
         return [line for line in out.splitlines() if not line.startswith("#")]
-    fa, fb = lines(a), lines(b)
-    pa, pb = lines(a, "-c", "copy"), lines(b, "-c", "copy")
-    first = next((i for i, (x, y) in enumerate(zip(fa, fb)) if x != y), None)
-    return (f"frames {len(fa)} vs {len(fb)}, first differing frame {first}; packets "
-            f"{len(pa)} vs {len(pb)}; differing packets "
-            f"{[i for i, (x, y) in enumerate(zip(pa, pb)) if x != y][:20]}")
+    frames_a, frames_b = lines(a), lines(b)
+    packets_a, packets_b = lines(a, "-c", "copy"), lines(b, "-c", "copy")
+    first = next((i for i, pair in enumerate(zip(frames_a, frames_b)) if pair[0] != pair[1]),
+                 None)
+    packets = [i for i, pair in enumerate(zip(packets_a, packets_b)) if pair[0] != pair[1]]
+    return (f"frames {len(frames_a)} vs {len(frames_b)}, first differing frame {first}; "
+            f"packets {len(packets_a)} vs {len(packets_b)}, differing {packets[:20]}")
 
 
 # ---- the script -------------------------------------------------------------------------
