@@ -81,7 +81,7 @@ def main() -> None:
     seconds: dict[str, list[float]] = {name: [] for name in sets}
     files: dict[str, Counter] = {name: Counter() for name in sets}
     size: dict[str, int] = {}
-    for n in range(args.repeat):  # the two sets take turns, so a drift in load hits both
+    for _ in range(args.repeat):  # the sets take turns, so a drift in load hits both
         for name, options in sets.items():
             spec = VideoEncoderSpec(container_format="mp4", codec="libx264",
                                     pixel_format="yuv420p", width=q.width, height=q.height,

@@ -256,9 +256,10 @@ def how_they_differ(a: Path, b: Path) -> str:
         return [line for line in out.splitlines() if not line.startswith("#")]
     frames_a, frames_b = lines(a), lines(b)
     packets_a, packets_b = lines(a, "-c", "copy"), lines(b, "-c", "copy")
-    first = next((i for i, pair in enumerate(zip(frames_a, frames_b)) if pair[0] != pair[1]),
-                 None)
-    packets = [i for i, pair in enumerate(zip(packets_a, packets_b)) if pair[0] != pair[1]]
+    def differing(xs: list[str], ys: list[str]) -> list[int]:
+        return [i for i, (x, y) in enumerate(zip(xs, ys, strict=False)) if x != y]
+    first = (differing(frames_a, frames_b) or [None])[0]
+    packets = differing(packets_a, packets_b)
     return (f"frames {len(frames_a)} vs {len(frames_b)}, first differing frame {first}; "
             f"packets {len(packets_a)} vs {len(packets_b)}, differing {packets[:20]}")
 

@@ -16,7 +16,6 @@ from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
-
 from manim._config.video_encoder import VideoEncoderSpec
 from manim.scene.video_segment_encoder import VideoSegmentEncoder
 
